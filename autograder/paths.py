@@ -1,21 +1,32 @@
-"""Where the course material lives: the repository in a checkout, a bundled copy in a wheel.
+"""Where the course material lives: the checkout this package was installed from.
 
-Everything that needs `solutions/` or `assignment/` asks here, so that the same
-code works from a git checkout (editable install) and from an installed wheel,
-which carries both folders under `autograder/_bundle/`.
+Everything that needs `solutions/` or `assignment/` asks here. The package is
+installed editable from a checkout (`pip install -e .`, as tox does), so the
+material sits beside the `autograder/` folder; `AUTOGRADER_MATERIAL` points
+elsewhere (a Gradescope image, an unpacked course bundle).
 """
 
+import os
 from pathlib import Path
 
 _PACKAGE_DIR = Path(__file__).resolve().parent
 
 
+class MaterialNotFound(RuntimeError):
+    """The reference solutions or the release folder cannot be found."""
+
+
 def material_root() -> Path:
     """The folder holding `solutions/` and `assignment/`."""
-    bundle = _PACKAGE_DIR / "_bundle"
-    if (bundle / "solutions").is_dir():
-        return bundle
-    return _PACKAGE_DIR.parent
+    override = os.environ.get("AUTOGRADER_MATERIAL")
+    root = Path(override) if override else _PACKAGE_DIR.parent
+    if not (root / "solutions").is_dir():
+        raise MaterialNotFound(
+            f"{root / 'solutions'} does not exist: install the autograder editable from a "
+            "checkout (pip install -e .) or set AUTOGRADER_MATERIAL to the folder that "
+            "holds solutions/ and assignment/"
+        )
+    return root
 
 
 def solutions_dir() -> Path:
