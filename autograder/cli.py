@@ -7,6 +7,8 @@ its own module and is registered here.
 import click
 
 from autograder import __version__
+from autograder.check import check_command
+from autograder.release.stubs import build_command
 
 
 @click.group(context_settings={"help_option_names": ["-h", "--help"]})
@@ -14,6 +16,9 @@ from autograder import __version__
 def main() -> None:
     """Autograder for the CS231n linear classifiers (SVM, Softmax, SGD)."""
 
+
+main.add_command(build_command)
+main.add_command(check_command)
 
 if __name__ == "__main__":
     main()
