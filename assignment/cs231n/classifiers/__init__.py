@@ -1,0 +1,1 @@
+"""Linear classifiers: the multiclass SVM, the Softmax and the SGD training loop."""
