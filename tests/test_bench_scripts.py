@@ -1,0 +1,21 @@
+"""The benchmark scripts still run (at tiny sizes; timings are never asserted here)."""
+
+import subprocess
+import sys
+from pathlib import Path
+
+BENCH = Path(__file__).resolve().parent.parent / "bench"
+
+
+def test_bench_reference_runs_quick():
+    completed = subprocess.run(
+        [sys.executable, str(BENCH / "bench_reference.py"), "--quick"],
+        capture_output=True,
+        text=True,
+        check=False,
+        timeout=120,
+    )
+    assert completed.returncode == 0, completed.stdout + completed.stderr
+    for expected in ("GEMM floor", "svm_loss_vectorized", "softmax_loss_vectorized", "speedup"):
+        assert expected in completed.stdout, completed.stdout
+    assert completed.stdout.count("GEMM-floor ratio") == 2, completed.stdout
