@@ -140,7 +140,6 @@ def test_predict_is_the_argmax_of_the_scores(classifier_class):
     #   [0, 1]  -> [0, 1, 3] -> class 2
     #   [2, -1] -> [2, 3, -3] -> class 1
     #   [-1, 0] -> [-1, -2, 0] -> class 2
-    #   [1, 1]  -> [1, 3, 3] tie: not used
     #   [-1, -1] -> [-1, -3, -3] -> class 0
     W = np.array([[1.0, 2.0, 0.0], [0.0, 1.0, 3.0]])
     X = np.array([[1.0, 0.0], [0.0, 1.0], [2.0, -1.0], [-1.0, 0.0], [-1.0, -1.0]])
