@@ -1,0 +1,13 @@
+"""The grading engine: hidden hypothesis properties run against a student's code in a child.
+
+- `rubric`: points per function and property (rubric.toml).
+- `reference`: the reference solutions, loaded in the grader only.
+- `cases`: hypothesis strategies and hand-picked inputs.
+- `properties`: the hidden properties, one module per family.
+- `session`: one submission's staged copy and child process.
+- `engine`: grade one submission into a `GradeReport`.
+"""
+
+from autograder.grading.engine import GradeReport, TestResult, grade_submission
+
+__all__ = ["GradeReport", "TestResult", "grade_submission"]

@@ -1,0 +1,168 @@
+"""How a property runs: a fast pass over cached examples, then hypothesis shrinks a failure.
+
+Fast pass: the examples of every property are drawn once per grading process by a
+derandomized hypothesis run (no database) and reused for every submission; the calls
+of one property go to the child in one request. Only when an example fails does
+hypothesis run the property for real against the child, derandomized again, to shrink
+the failure to the smallest input it can find, which is what the student sees. If
+shrinking cannot reproduce the failure, the fast pass's example is shown instead.
+Either way the result depends only on the submission (DESIGN principle 4).
+"""
+
+import threading
+import zlib
+
+import numpy as np
+from hypothesis import HealthCheck, Phase, Verbosity, given, seed, settings
+
+from autograder.grading.failure import Failure
+from autograder.sandbox.process import ChildFailure
+
+_SETTINGS = dict(
+    derandomize=True,
+    database=None,
+    deadline=None,
+    suppress_health_check=list(HealthCheck),
+    verbosity=Verbosity.quiet,
+    print_blob=False,
+    report_multiple_bugs=False,
+)
+
+
+HYPOTHESIS_LOCK = threading.RLock()
+"""Hypothesis runs one test at a time: grading lanes in threads take turns for it."""
+
+
+class Property:
+    """One graded property; subclasses say what to call and how to judge the answers."""
+
+    id: str = ""
+    title: str = ""
+    functions: tuple[str, ...] = ()
+    max_examples: int = 15
+    shrinkable: bool = True
+
+    def applies_to(self, function: str) -> bool:
+        return function in self.functions
+
+    # --- inputs ---
+    def explicit_cases(self, function: str) -> list:
+        """Hand-picked inputs, always run first."""
+        return []
+
+    def strategy(self, function: str):
+        """A hypothesis strategy of further inputs, or None."""
+        return None
+
+    def strategy_key(self, function: str) -> str:
+        return function
+
+    def describe(self, function: str, case) -> dict:
+        """The inputs as the student should see them."""
+        return {k: v for k, v in case.items()}
+
+    # --- evaluation ---
+    def check(self, ctx, function: str, case) -> None:
+        """Run one input against the child and judge it; raise Failure if it fails."""
+        raise NotImplementedError
+
+    def evaluate(self, ctx, function: str, cases: list):
+        """The first failing case and its Failure, or None. Subclasses may batch calls."""
+        for case in cases:
+            try:
+                self.check(ctx, function, case)
+            except Failure as failure:
+                return case, failure
+        return None
+
+    # --- driver ---
+    def run(self, ctx, function: str) -> Failure | None:
+        cases = list(self.explicit_cases(function)) + list(self.generated_cases(function))
+        found = self.evaluate(ctx, function, cases)
+        if found is None:
+            return None
+        case, failure = found
+        failure.inputs = failure.inputs or self.describe(function, case)
+        if not self.shrinkable or ctx.function_failed(function) or failure.error and "did not finish" in failure.error:
+            return failure
+        return self.shrink(ctx, function) or failure
+
+    def generated_cases(self, function: str) -> tuple:
+        strategy = self.strategy(function)
+        if strategy is None:
+            return ()
+        return _generated(self, self.strategy_key(function), strategy)
+
+    def shrink(self, ctx, function: str) -> Failure | None:
+        strategy = self.strategy(function)
+        if strategy is None:
+            return None
+        crashed = []
+
+        @settings(max_examples=self.max_examples, phases=(Phase.generate, Phase.shrink), **_SETTINGS)
+        @seed(_seed_of(self, self.strategy_key(function)))
+        @given(strategy)
+        def prop(case):
+            if crashed:
+                return
+            try:
+                self.check(ctx, function, case)
+            except Failure as failure:
+                failure.inputs = failure.inputs or self.describe(function, case)
+                raise
+            except ChildFailure:
+                crashed.append(True)
+
+        try:
+            with HYPOTHESIS_LOCK:
+                prop()
+        except Failure as failure:
+            return failure
+        except Exception:  # noqa: BLE001 - a flaky student function; keep the fast pass's example
+            return None
+        return None
+
+
+def _seed_of(prop: Property, key: str) -> int:
+    return zlib.crc32(f"{prop.id}/{key}".encode())
+
+
+_EXAMPLES: dict[tuple[str, str], tuple] = {}
+
+
+def _generated(prop: Property, key: str, strategy) -> tuple:
+    """The examples of one property, drawn once per process by a derandomized run."""
+    cache_key = (prop.id, key)
+    with HYPOTHESIS_LOCK:
+        if cache_key not in _EXAMPLES:
+            drawn = []
+
+            @settings(max_examples=prop.max_examples, phases=(Phase.generate,), **_SETTINGS)
+            @seed(_seed_of(prop, key))
+            @given(strategy)
+            def record(case):
+                drawn.append(case)
+
+            record()
+            _EXAMPLES[cache_key] = tuple(drawn)
+        return _EXAMPLES[cache_key]
+
+
+# ---- numeric helpers shared by the property families ----
+
+def close(actual, expected, rtol: float = 1e-5, atol: float = 1e-7) -> bool:
+    """Relative comparison, with an absolute floor scaled to the expected magnitude."""
+    actual = np.asarray(actual, dtype=float)
+    expected = np.asarray(expected, dtype=float)
+    if actual.shape != expected.shape:
+        return False
+    scale = max(1.0, float(np.max(np.abs(expected)))) if expected.size else 1.0
+    return bool(np.allclose(actual, expected, rtol=rtol, atol=atol * scale, equal_nan=False))
+
+
+def worst_entry(actual, expected) -> str:
+    diff = np.abs(np.asarray(actual, float) - np.asarray(expected, float))
+    if diff.ndim == 0 or diff.size == 0:
+        return ""
+    idx = np.unravel_index(int(np.nanargmax(np.where(np.isnan(diff), np.inf, diff))), diff.shape)
+    return f"the largest difference is at index {tuple(int(i) for i in idx)}"

@@ -1,0 +1,228 @@
+"""One submission being graded: its staged copy and the child process that runs it.
+
+Staging follows DESIGN principle 2: the scratch copy holds the instructor's release
+(`assignment/cs231n`) with only the three graded modules taken from the submission,
+which is read and never written. The session restarts the child after a crash and
+remembers which function caused it, so a crash costs that function's points only
+(principle 3) and the same message is repeated for its remaining checks.
+"""
+
+import shutil
+import tempfile
+import time
+from pathlib import Path
+
+from autograder.paths import GRADED_FILES, assignment_dir
+from autograder.sandbox.process import ChildFailure, ChildProcess, Limits, acquire
+
+MODULE_OF_FUNCTION = {
+    "svm_loss_naive": "linear_svm",
+    "svm_loss_vectorized": "linear_svm",
+    "softmax_loss_naive": "softmax",
+    "softmax_loss_vectorized": "softmax",
+    "train": "linear_classifier",
+    "predict": "linear_classifier",
+}
+MAX_SOURCE_BYTES = 1024 * 1024
+SUBMISSION_SECONDS = 240.0
+"""Wall-clock budget for one whole submission."""
+
+
+class SubmissionError(Exception):
+    """The submission folder itself cannot be graded (it does not exist, is not a folder)."""
+
+
+def locate_graded_file(submission: Path, relative: str) -> tuple[Path | None, str | None]:
+    """Find one graded file in a student's folder: the release layout first, else a unique match."""
+    name = Path(relative).name
+    exact = submission / relative
+    candidates = [exact] if exact.exists() or exact.is_symlink() else []
+    if not candidates:
+        candidates = sorted(
+            p for p in submission.rglob(name)
+            if not any(part.startswith(".") or part in ("__pycache__", "__MACOSX") for part in p.relative_to(submission).parts)
+        )
+        preferred = [p for p in candidates if p.parent.name == "classifiers"]
+        candidates = preferred or candidates
+    if not candidates:
+        return None, f"{relative} was not found in the submission"
+    if len(candidates) > 1:
+        shown = ", ".join(str(p.relative_to(submission)) for p in candidates[:4])
+        return None, f"{name} was found more than once ({shown}); submit the release folder layout ({relative})"
+    path = candidates[0]
+    if path.is_symlink():
+        return None, f"{path.relative_to(submission)} is a symbolic link; submit the file itself"
+    if not path.is_file():
+        return None, f"{path.relative_to(submission)} is not a regular file"
+    if path.stat().st_size > MAX_SOURCE_BYTES:
+        return None, f"{path.relative_to(submission)} is larger than {MAX_SOURCE_BYTES // 1024} KiB"
+    return path, None
+
+
+class Session:
+    """Stage a submission, run its child, answer the properties' requests."""
+
+    def __init__(self, submission: Path, limits: Limits = Limits(), budget_seconds: float = SUBMISSION_SECONDS):
+        self.submission = Path(submission)
+        if not self.submission.is_dir():
+            raise SubmissionError(f"{self.submission}: not a folder (expected the student's copy of the release folder)")
+        self.limits = limits
+        self.deadline = time.monotonic() + budget_seconds
+        self.budget_seconds = budget_seconds
+        self.sources: dict[str, str] = {}
+        self.module_errors: dict[str, str] = {}
+        self.failed: dict[str, str] = {}
+        self.timings: dict[str, dict] = {}
+        self.child: ChildProcess | None = None
+        self._stored: ChildProcess | None = None
+        self.scratch_root: Path | None = None
+
+    # ---- lifecycle ----
+    def __enter__(self):
+        self.scratch_root = Path(tempfile.mkdtemp(prefix="autograder-"))
+        self.work = self.scratch_root / "work"
+        self._stage()
+        return self
+
+    def __exit__(self, *exc):
+        self.close()
+
+    def close(self) -> None:
+        if self.child is not None:
+            self.output = self.child.output()
+            self.child.discard()
+            self.child = None
+        if self.scratch_root is not None:
+            shutil.rmtree(self.scratch_root, ignore_errors=True)
+            self.scratch_root = None
+
+    def _stage(self) -> None:
+        release = assignment_dir() / "cs231n"
+        if release.is_dir():
+            shutil.copytree(release, self.work / "cs231n", ignore=shutil.ignore_patterns("__pycache__", "*.pyc"))
+        for package in ("cs231n", "cs231n/classifiers"):
+            init = self.work / package / "__init__.py"
+            init.parent.mkdir(parents=True, exist_ok=True)
+            init.touch()
+        for relative in GRADED_FILES:
+            module = Path(relative).stem
+            target = self.work / relative
+            target.unlink(missing_ok=True)
+            path, problem = locate_graded_file(self.submission, relative)
+            if problem:
+                self.module_errors[module] = problem
+                continue
+            data = path.read_bytes()
+            try:
+                self.sources[module] = data.decode("utf-8")
+            except UnicodeDecodeError as exc:
+                self.module_errors[module] = f"{relative} is not UTF-8 text ({exc.reason} at byte {exc.start})"
+                continue
+            target.write_bytes(data)
+
+    def _new_child(self) -> None:
+        if self.child is not None:
+            self.output = self.child.output()
+            self.child.discard()
+        self.child = acquire(self.limits)
+        self.child.setup(self.work)
+
+    def _start_child(self) -> None:
+        """Start a child and import the graded modules, one request each, isolating crashes."""
+        for module in ("linear_svm", "softmax", "linear_classifier"):
+            if self.child is None or not self.child.alive:
+                self._new_child()
+            skip = module in self.module_errors
+            try:
+                answer = self.child.request({"op": "load", "module": module, "skip": skip},
+                                            seconds=min(self.limits.call_seconds, self._remaining()))
+            except ChildFailure as exc:
+                self.module_errors[module] = f"importing {module}.py stopped the process running it: {exc}"
+                continue
+            if not answer.get("ok") and not skip:
+                self.module_errors[module] = f"{module}.py could not be imported:\n{answer.get('error', '')}"
+        if self.child is None or not self.child.alive:
+            self._new_child()
+            for module in ("linear_svm", "softmax", "linear_classifier"):
+                self.child.request({"op": "load", "module": module, "skip": module in self.module_errors})
+
+    def _remaining(self) -> float:
+        return self.deadline - time.monotonic()
+
+    # ---- what the properties ask ----
+    def problem_with(self, function: str) -> str | None:
+        """Why `function` cannot be graded at all (missing file, import error), or None."""
+        return self.module_errors.get(MODULE_OF_FUNCTION[function])
+
+    def function_failed(self, function: str) -> bool:
+        return function in self.failed
+
+    def source(self, function: str) -> str:
+        return self.sources.get(MODULE_OF_FUNCTION[function], "")
+
+    def request(self, function: str, message: dict) -> dict:
+        if function in self.failed:
+            raise ChildFailure(self.failed[function])
+        remaining = self._remaining()
+        if remaining <= 0:
+            raise ChildFailure(f"the time limit for the whole submission ({self.budget_seconds:g} s) was reached")
+        if self.child is None or not self.child.alive:
+            self._start_child()
+        try:
+            return self.child.request(message, seconds=min(self.limits.call_seconds, remaining))
+        except ChildFailure as exc:
+            self.failed[function] = str(exc)
+            raise
+
+    def call(self, function: str, calls: list[dict]) -> list[dict]:
+        return self.request(function, {"op": "call", "fn": function, "calls": calls})["results"]
+
+    def train(self, cls: str, X, y, calls: list[dict], seed: int, record: bool) -> list[dict]:
+        answer = self.request("train", {"op": "train", "cls": cls, "X": X, "y": y, "calls": calls,
+                                        "seed": seed, "record": record})
+        return answer["results"]
+
+    def predict(self, cls: str, W, X) -> dict:
+        return self.request("predict", {"op": "predict", "cls": cls, "W": W, "X": X})
+
+    def _store(self, function: str, case: dict) -> None:
+        """Send the large CS231n-size arrays to the child once per child."""
+        if self._stored is not self.child or not self.child.alive:
+            self.request(function, {"op": "store", "seed": case["seed"]})
+            self._stored = self.child
+
+    def call_stored(self, function: str, case: dict) -> dict:
+        """Call a loss function on the stored CS231n-size arrays (see `cases.cs231n_dev_case`)."""
+        self._store(function, case)
+        return self.request(function, {"op": "call_stored", "fn": function, "reg": case["reg"]})
+
+    def _timed(self, function: str, fn: str, reg: float) -> tuple[float, dict]:
+        start = time.perf_counter()
+        answer = self.request(function, {"op": "run_stored", "fn": fn, "reg": reg})
+        return time.perf_counter() - start, answer
+
+    def time_at_scale(self, function: str, case: dict, naive_above: float, repeats: int = 2) -> dict:
+        """Best-of-`repeats` wall times of `function` and of the unavoidable matrix products.
+
+        The student's naive version is timed too when `function` takes more than
+        `naive_above` times the matrix products (it is slow; skip it when not needed).
+        """
+        self._store(function, case)
+        floor = min(self._timed(function, "__matrix_products__", 0.0)[0] for _ in range(repeats + 1))
+        times = []
+        for _ in range(repeats):
+            elapsed, answer = self._timed(function, function, case["reg"])
+            if not answer.get("ok"):
+                return {"error": answer.get("error", "unknown error")}
+            times.append(elapsed)
+        timing = {"function": min(times), "matrix_products": floor}
+        naive = function.replace("_vectorized", "_naive")
+        if timing["function"] > naive_above * floor and naive not in self.failed and self.problem_with(naive) is None:
+            try:
+                elapsed, answer = self._timed(naive, naive, case["reg"])
+                if answer.get("ok"):
+                    timing["naive"] = elapsed
+            except ChildFailure:
+                pass
+        self.timings[function] = timing
+        return timing

@@ -1,0 +1,9 @@
+"""Running untrusted student code: a child process that the grader talks to with plain data.
+
+- `wire`: the message format (JSON header + raw numeric arrays; no pickle, so no code or
+  objects can travel).
+- `child`: the program that runs inside the child process; it imports the student's
+  modules and calls them on request.
+- `process`: the grader's side: starts the child with resource limits, sends requests,
+  enforces time limits, restarts it after a crash.
+"""

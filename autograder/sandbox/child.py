@@ -1,0 +1,329 @@
+"""The program that runs inside the child process and calls the student's code.
+
+Started by `process.ChildProcess` as ``python -I -B child.py REQUEST_FD RESPONSE_FD`` in a
+private scratch folder that holds the staged `cs231n` package (the release's files plus
+the student's three graded modules). It reads requests, calls the student's functions
+on the arrays it is given and answers with plain numbers and arrays (see `wire`). It
+never decides anything: every comparison happens in the grader.
+
+It imports numpy and the standard library only: it must not be able to see the hidden
+properties, the rubric or the reference solutions.
+"""
+
+import os
+import random
+import sys
+import traceback
+
+import numpy as np
+
+# `python -I` leaves the script's folder off sys.path: add it for `wire` only, then
+# remove it so that student code cannot import our modules by accident.
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+import wire  # noqa: E402
+from shared import dev_arrays, least_squares  # noqa: E402
+
+del sys.path[0]
+sys.dont_write_bytecode = True
+
+GRADED_MODULES = ("linear_svm", "softmax", "linear_classifier")
+PLACEHOLDER_FUNCTIONS = {
+    "linear_svm": ("svm_loss_naive", "svm_loss_vectorized"),
+    "softmax": ("softmax_loss_naive", "softmax_loss_vectorized"),
+}
+MAX_TRACEBACK_CHARS = 3000
+
+modules: dict = {}
+stored: dict = {}
+
+
+class StudentError(Exception):
+    """A student's function returned something the grader cannot use."""
+
+
+def trimmed_traceback(exc: BaseException) -> str:
+    """The traceback restricted to the student's own files, with short file names."""
+    if isinstance(exc, StudentError):
+        return str(exc)
+    root = os.getcwd() + os.sep
+    frames = [
+        frame
+        for frame in traceback.extract_tb(exc.__traceback__)
+        if frame.filename.startswith(root + "cs231n")
+    ]
+    lines = []
+    if frames:
+        lines.append("Traceback (your code, most recent call last):")
+        for frame in frames:
+            name = frame.filename[len(root):]
+            lines.append(f'  File "{name}", line {frame.lineno}, in {frame.name}')
+            if frame.line:
+                lines.append(f"    {frame.line.strip()}")
+    if isinstance(exc, SystemExit):
+        lines.append(f"SystemExit: your code called sys.exit({exc.code!r})")
+    else:
+        lines.append("".join(traceback.format_exception_only(type(exc), exc)).strip())
+    text = "\n".join(lines)
+    if len(text) > MAX_TRACEBACK_CHARS:
+        text = text[: MAX_TRACEBACK_CHARS // 2] + "\n...\n" + text[-MAX_TRACEBACK_CHARS // 2 :]
+    return text
+
+
+def as_plain_array(value, what: str, max_size: int) -> np.ndarray:
+    """Convert a student's return value to a numeric array, or explain why not."""
+    try:
+        arr = np.asarray(value)
+    except Exception as exc:  # a hostile __array__ or similar
+        raise StudentError(f"{what} could not be read as a number or array ({exc})") from None
+    if arr.dtype.kind not in "biuf":
+        raise StudentError(
+            f"{what} is a {type(value).__name__} holding {arr.dtype} data, not numbers"
+        )
+    if arr.size > max_size:
+        raise StudentError(f"{what} has {arr.size} elements, far more than expected")
+    return np.array(arr, copy=True)
+
+
+def placeholder(module: str, name: str):
+    def unavailable(*args, **kwargs):
+        raise RuntimeError(f"{name} is unavailable: {module}.py could not be imported")
+
+    unavailable.__name__ = name
+    return unavailable
+
+
+def op_load(req):
+    """Import one graded module; on failure install a placeholder so the others still load."""
+    name = req["module"]
+    full = f"cs231n.classifiers.{name}"
+    if req.get("skip"):
+        install_placeholder(name)
+        return {"ok": False, "error": "skipped after an earlier crash"}
+    try:
+        __import__(full)
+        modules[name] = sys.modules[full]
+        return {"ok": True}
+    except BaseException as exc:  # noqa: BLE001 - SystemExit at import must not end us
+        sys.modules.pop(full, None)
+        install_placeholder(name)
+        return {"ok": False, "error": trimmed_traceback(exc)}
+
+
+def install_placeholder(name: str) -> None:
+    import types
+
+    full = f"cs231n.classifiers.{name}"
+    module = types.ModuleType(full)
+    for fn in PLACEHOLDER_FUNCTIONS.get(name, ()):
+        setattr(module, fn, placeholder(name, fn))
+    sys.modules[full] = module
+
+
+def find_function(fn: str):
+    module_name = "linear_svm" if fn.startswith("svm") else "softmax"
+    module = modules.get(module_name)
+    if module is None:
+        raise StudentError(f"{module_name}.py could not be imported")
+    func = getattr(module, fn, None)
+    if not callable(func):
+        raise StudentError(f"{module_name}.py defines no function {fn}")
+    return func
+
+
+def call_loss(func, args, return_inputs: bool):
+    W, X, y = args["W"].copy(), args["X"].copy(), args["y"].copy()
+    reg = float(args["reg"])
+    out = func(W, X, y, reg)
+    if not isinstance(out, (tuple, list)) or len(out) != 2:
+        raise StudentError(
+            f"the function returned a {type(out).__name__}, not a tuple (loss, dW)"
+        )
+    loss, dW = out
+    result = {
+        "ok": True,
+        "loss_type": type(loss).__name__,
+        "loss": as_plain_array(loss, "the loss", 16),
+        "dW_type": type(dW).__name__,
+        "dW": as_plain_array(dW, "dW", 4 * W.size + 16),
+    }
+    if return_inputs:
+        result["inputs"] = {"W": W, "X": X, "y": y}
+    return result
+
+
+def op_call(req):
+    """Call one loss function on a batch of inputs."""
+    try:
+        func = find_function(req["fn"])
+    except StudentError as exc:
+        return {"results": [{"ok": False, "error": str(exc)}] * len(req["calls"])}
+    results = []
+    for args in req["calls"]:
+        try:
+            results.append(call_loss(func, args, bool(args.get("return_inputs"))))
+        except BaseException as exc:  # noqa: BLE001
+            results.append({"ok": False, "error": trimmed_traceback(exc)})
+    return {"results": results}
+
+
+def op_store(req):
+    """Make the CS231n-size arrays from a seed (see shared.dev_arrays) and keep them."""
+    if stored.get("seed") != int(req["seed"]):
+        stored["W"], stored["X"], stored["y"] = dev_arrays(int(req["seed"]))
+        stored["seed"] = int(req["seed"])
+    return {"ok": True}
+
+
+def op_setup(req):
+    """Move into the staged submission's folder (a standby child starts elsewhere)."""
+    os.chdir(req["cwd"])
+    os.environ["HOME"] = os.environ["TMPDIR"] = req["cwd"]
+    sys.path.insert(0, req["cwd"])
+    return {"ok": True}
+
+
+def op_call_stored(req):
+    """Call one loss function on the stored (large) arrays and return its answer."""
+    try:
+        func = find_function(req["fn"])
+        return call_loss(func, {"W": stored["W"], "X": stored["X"], "y": stored["y"], "reg": req["reg"]}, False)
+    except BaseException as exc:  # noqa: BLE001
+        return {"ok": False, "error": trimmed_traceback(exc)}
+
+
+def op_run_stored(req):
+    """Run a function once on stored arrays; the grader times the round trip."""
+    W, X, y = stored["W"], stored["X"], stored["y"]
+    if req["fn"] == "__matrix_products__":
+        scores = X @ W
+        X.T @ scores
+        return {"ok": True}
+    try:
+        func = find_function(req["fn"])
+        func(W.copy(), X.copy(), y.copy(), float(req.get("reg", 0.0)))
+        return {"ok": True}
+    except BaseException as exc:  # noqa: BLE001
+        return {"ok": False, "error": trimmed_traceback(exc)}
+
+
+def op_train(req):
+    """Train a LinearSVM/Softmax from the student's module with a stand-in loss."""
+    module = modules.get("linear_classifier")
+    if module is None:
+        return {"results": [{"ok": False, "error": "linear_classifier.py could not be imported"}]}
+    cls = getattr(module, req["cls"], None) or getattr(module, "LinearClassifier", None)
+    if cls is None:
+        return {"results": [{"ok": False, "error": f"linear_classifier.py defines no class {req['cls']}"}]}
+    record = bool(req.get("record"))
+    trajectory: list = []
+    try:
+        clf = cls()
+    except BaseException as exc:  # noqa: BLE001
+        return {"results": [{"ok": False, "error": trimmed_traceback(exc)}]}
+
+    def stand_in_loss(*args, **kwargs):
+        names = ("X_batch", "y_batch", "reg")
+        values = dict(zip(names, args, strict=False))
+        for key, value in kwargs.items():
+            values[{"X": "X_batch", "y": "y_batch"}.get(key, key)] = value
+        X_batch, y_batch = values.get("X_batch"), values.get("y_batch")
+        if X_batch is None or y_batch is None:
+            raise StudentError(
+                "self.loss was called without a minibatch (X_batch or y_batch is None)"
+            )
+        W = np.array(clf.W, dtype=float)
+        Xb = np.array(X_batch, dtype=float)
+        yb = np.array(y_batch).astype(int)
+        reg = float(values.get("reg", 0.0))
+        if record:
+            trajectory.append({"W": W, "X": Xb, "y": yb, "reg": reg})
+        return least_squares(W, Xb, yb, reg)
+
+    clf.loss = stand_in_loss
+    if req.get("W") is not None:
+        clf.W = req["W"].copy()
+    np.random.seed(int(req["seed"]))
+    random.seed(int(req["seed"]))
+    X, y = req["X"], req["y"]
+    results = []
+    for call in req["calls"]:
+        trajectory.clear()
+        try:
+            history = clf.train(
+                X.copy(),
+                y.copy(),
+                learning_rate=call["learning_rate"],
+                reg=call["reg"],
+                num_iters=int(call["num_iters"]),
+                batch_size=int(call["batch_size"]),
+            )
+            entry = {
+                "ok": True,
+                "history_type": type(history).__name__,
+                "history": as_plain_array(
+                    [] if history is None else history, "the loss history", 10 * int(call["num_iters"]) + 16
+                ).astype(float).ravel(),
+                "W": as_plain_array(clf.W, "self.W", 10**7),
+            }
+            if record:
+                entry["trajectory"] = list(trajectory)
+        except BaseException as exc:  # noqa: BLE001
+            entry = {"ok": False, "error": trimmed_traceback(exc)}
+        results.append(entry)
+    return {"results": results}
+
+
+def op_predict(req):
+    module = modules.get("linear_classifier")
+    if module is None:
+        return {"ok": False, "error": "linear_classifier.py could not be imported"}
+    try:
+        cls = getattr(module, req["cls"])
+        clf = cls()
+        clf.W = req["W"].copy()
+        X = req["X"].copy()
+        y_pred = clf.predict(X)
+        return {
+            "ok": True,
+            "y_type": type(y_pred).__name__,
+            "y": as_plain_array(y_pred, "the predictions", 4 * X.shape[0] + 16),
+            "inputs": {"W": np.asarray(clf.W, dtype=float), "X": X},
+        }
+    except BaseException as exc:  # noqa: BLE001
+        return {"ok": False, "error": trimmed_traceback(exc)}
+
+
+OPS = {
+    "load": op_load,
+    "call": op_call,
+    "store": op_store,
+    "run_stored": op_run_stored,
+    "call_stored": op_call_stored,
+    "train": op_train,
+    "predict": op_predict,
+    "ping": lambda req: {"ok": True},
+    "setup": op_setup,
+}
+
+
+def serve(request_fd: int, response_fd: int) -> None:
+    requests = os.fdopen(request_fd, "rb", buffering=1 << 20)
+    responses = os.fdopen(response_fd, "wb")
+    while True:
+        try:
+            req = wire.read_message(requests)
+        except EOFError:
+            return
+        handler = OPS.get(req.get("op"))
+        answer = handler(req) if handler else {"ok": False, "error": "unknown op"}
+        try:
+            wire.write_message(responses, answer)
+        except wire.WireError as exc:
+            wire.write_message(responses, {"ok": False, "error": f"unsendable answer: {exc}"})
+
+
+if __name__ == "__main__":
+    # Made before the first request: a standby child does this while it waits.
+    stored["W"], stored["X"], stored["y"] = dev_arrays(231)
+    stored["seed"] = 231
+    serve(int(sys.argv[1]), int(sys.argv[2]))

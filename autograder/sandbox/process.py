@@ -1,0 +1,266 @@
+"""The grader's side of the child process: start it with limits, talk to it, end it.
+
+The child runs `child.py` in its own session (so that killing its process group ends
+everything it started), in a private scratch folder, with a minimal environment (none
+of the grader's variables), resource limits from the standard library (`resource`),
+its standard output and error going to a capped log file, and two pipes carrying
+`wire` messages. Every request has a wall-clock deadline; a child that misses it, dies
+or answers garbage is killed and reported as `ChildFailure` with a message meant for
+the student.
+"""
+
+import atexit
+import os
+import resource
+import selectors
+import shutil
+import signal
+import subprocess
+import sys
+import tempfile
+import threading
+import time
+from dataclasses import dataclass
+from pathlib import Path
+
+from autograder.sandbox import wire
+
+CHILD_SCRIPT = Path(__file__).with_name("child.py")
+MAX_OUTPUT_BYTES = 8 * 1024 * 1024
+SHOWN_OUTPUT_CHARS = 2000
+
+
+@dataclass(frozen=True)
+class Limits:
+    """Resource limits for one child process."""
+
+    call_seconds: float = 20.0
+    """Wall-clock time for one request (one batch of calls)."""
+    cpu_seconds: int = 300
+    memory_bytes: int = 2 * 1024**3
+    file_bytes: int = MAX_OUTPUT_BYTES
+    open_files: int = 64
+
+
+class ChildFailure(Exception):
+    """The child died, hung or broke the protocol; the message is for the student."""
+
+
+def _describe_exit(returncode: int | None) -> str:
+    if returncode is None:
+        return "did not answer"
+    if returncode < 0:
+        try:
+            name = signal.Signals(-returncode).name
+        except ValueError:
+            name = f"signal {-returncode}"
+        hints = {
+            "SIGSEGV": " (a segmentation fault)",
+            "SIGXCPU": " (the CPU time limit)",
+            "SIGKILL": " (killed, often for using too much memory)",
+            "SIGXFSZ": " (the output size limit)",
+        }
+        return f"was ended by {name}{hints.get(name, '')}"
+    return f"exited with code {returncode}"
+
+
+class _DeadlineReader:
+    """A buffered file-like reader over a pipe that gives up at a deadline."""
+
+    def __init__(self, fd: int, deadline: float):
+        self.fd = fd
+        self.deadline = deadline
+        self.selector = selectors.DefaultSelector()
+        self.selector.register(fd, selectors.EVENT_READ)
+        self.buffer = bytearray()
+
+    def read(self, n: int) -> bytes:
+        if not self.buffer:
+            remaining = self.deadline - time.monotonic()
+            if remaining <= 0 or not self.selector.select(remaining):
+                raise TimeoutError
+            self.buffer += os.read(self.fd, max(n, 1 << 20))
+        chunk = bytes(self.buffer[:n])
+        del self.buffer[:n]
+        return chunk
+
+    def close(self):
+        self.selector.close()
+
+
+def _child_limits(limits: Limits):
+    def apply():
+        resource.setrlimit(resource.RLIMIT_CORE, (0, 0))
+        resource.setrlimit(resource.RLIMIT_CPU, (limits.cpu_seconds, limits.cpu_seconds + 5))
+        resource.setrlimit(resource.RLIMIT_AS, (limits.memory_bytes, limits.memory_bytes))
+        resource.setrlimit(resource.RLIMIT_FSIZE, (limits.file_bytes, limits.file_bytes))
+        resource.setrlimit(resource.RLIMIT_NOFILE, (limits.open_files, limits.open_files))
+        # Writing past the output limit raises an error in the student's code
+        # instead of killing the process.
+        signal.signal(signal.SIGXFSZ, signal.SIG_IGN)
+
+    return apply
+
+
+def child_environment(scratch: Path) -> dict[str, str]:
+    """A minimal environment: nothing of the grader's own variables reaches student code."""
+    return {
+        "PATH": "/usr/bin:/bin",
+        "HOME": str(scratch),
+        "TMPDIR": str(scratch),
+        "LANG": "C.UTF-8",
+        "OPENBLAS_NUM_THREADS": "1",
+        "OMP_NUM_THREADS": "1",
+        "MKL_NUM_THREADS": "1",
+        "PYTHONHASHSEED": "0",
+    }
+
+
+class ChildProcess:
+    """One running child; `request` sends a message and waits for the answer.
+
+    A child starts in a private folder of its own (which also holds its output log)
+    and is pointed at a staged submission with `setup`, so that it can be started
+    ahead of time (see `acquire`).
+    """
+
+    def __init__(self, limits: Limits = Limits()):
+        self.limits = limits
+        self.home = Path(tempfile.mkdtemp(prefix="autograder-child-"))
+        self.log_path = self.home / "output.log"
+        self.proc: subprocess.Popen | None = None
+
+    def start(self) -> None:
+        req_r, self._req_w = os.pipe()
+        self._resp_r, resp_w = os.pipe()
+        with open(self.log_path, "ab") as log:
+            self.proc = subprocess.Popen(
+                [sys.executable, "-I", "-B", str(CHILD_SCRIPT), str(req_r), str(resp_w)],
+                cwd=self.home,
+                env=child_environment(self.home),
+                stdin=subprocess.DEVNULL,
+                stdout=log,
+                stderr=log,
+                pass_fds=(req_r, resp_w),
+                start_new_session=True,
+                preexec_fn=_child_limits(self.limits),
+                close_fds=True,
+            )
+        os.close(req_r)
+        os.close(resp_w)
+
+    def setup(self, work: Path) -> None:
+        """Point the child at a staged submission folder."""
+        self.request({"op": "setup", "cwd": str(work)})
+
+    @property
+    def alive(self) -> bool:
+        return self.proc is not None and self.proc.poll() is None
+
+    def request(self, message: dict, seconds: float | None = None) -> dict:
+        """Send one request; raise ChildFailure if the child dies, hangs or garbles."""
+        if not self.alive:
+            raise ChildFailure("the process running your code is not running")
+        deadline = time.monotonic() + (seconds or self.limits.call_seconds)
+        try:
+            self._send(wire.encode(message), deadline)
+            reader = _DeadlineReader(self._resp_r, deadline)
+            try:
+                answer = wire.read_message(reader)
+            finally:
+                reader.close()
+        except TimeoutError:
+            self.kill()
+            raise ChildFailure(
+                f"your code did not finish within {seconds or self.limits.call_seconds:g} "
+                "seconds (an infinite loop?)"
+            ) from None
+        except (EOFError, BrokenPipeError):
+            self.kill()
+            raise ChildFailure(f"the process running your code {_describe_exit(self.proc.returncode)}") from None
+        except wire.WireError as exc:
+            self.kill()
+            raise ChildFailure(f"the process running your code sent an unreadable answer ({exc})") from None
+        if not isinstance(answer, dict):
+            self.kill()
+            raise ChildFailure("the process running your code sent an unreadable answer")
+        return answer
+
+    def _send(self, data: bytes, deadline: float) -> None:
+        view = memoryview(data)
+        with selectors.DefaultSelector() as selector:
+            selector.register(self._req_w, selectors.EVENT_WRITE)
+            while view:
+                remaining = deadline - time.monotonic()
+                if remaining <= 0 or not selector.select(remaining):
+                    raise TimeoutError
+                written = os.write(self._req_w, view[: 1 << 16])
+                view = view[written:]
+
+    def kill(self) -> None:
+        """End the child and everything in its process group; reap it."""
+        if self.proc is None:
+            return
+        try:
+            os.killpg(self.proc.pid, signal.SIGKILL)
+        except (ProcessLookupError, PermissionError):
+            pass
+        try:
+            self.proc.wait(timeout=10)
+        except subprocess.TimeoutExpired:
+            pass
+        for fd in ("_req_w", "_resp_r"):
+            try:
+                os.close(getattr(self, fd))
+            except OSError:
+                pass
+            setattr(self, fd, -1)
+
+    def discard(self) -> None:
+        """Kill the child and remove its private folder (after reading its output)."""
+        self.kill()
+        shutil.rmtree(self.home, ignore_errors=True)
+
+    def output(self) -> str:
+        """What the student's code printed (the start and the end when it is long)."""
+        try:
+            data = self.log_path.read_bytes()
+        except OSError:
+            return ""
+        text = data.decode("utf-8", errors="replace")
+        if len(text) > SHOWN_OUTPUT_CHARS:
+            half = SHOWN_OUTPUT_CHARS // 2
+            text = text[:half] + f"\n... ({len(text) - 2 * half} characters left out) ...\n" + text[-half:]
+        return text
+
+
+_standby: dict[Limits, ChildProcess] = {}
+_standby_lock = threading.Lock()
+
+
+def acquire(limits: Limits = Limits()) -> ChildProcess:
+    """A started child, taken from a standby started earlier when there is one.
+
+    Starting Python and importing numpy takes most of a child's start-up; keeping one
+    child started ahead of time hides it from every submission but the first.
+    """
+    with _standby_lock:
+        child = _standby.pop(limits, None)
+        if child is None or not child.alive:
+            if child is not None:
+                child.discard()
+            child = ChildProcess(limits)
+            child.start()
+        replacement = ChildProcess(limits)
+        replacement.start()
+        _standby[limits] = replacement
+    return child
+
+
+@atexit.register
+def release_standby() -> None:
+    """End the children kept in reserve (at exit, or before forking workers)."""
+    with _standby_lock:
+        for child in _standby.values():
+            child.discard()
+        _standby.clear()

@@ -1,0 +1,31 @@
+"""Numpy-only code that both the grader and the child run, so both compute the same thing.
+
+- `least_squares`: the stand-in loss used to grade `train` on its own (DESIGN
+  principle 3). `train` runs with it instead of the student's SVM or Softmax, so a
+  broken loss function never costs training points; the child answers `self.loss(...)`
+  with it and the grader recomputes it to check every SGD step.
+- `dev_arrays`: CS231n's dev-set-size problem, made from a seed on both sides instead
+  of sending 12 MB through the pipe. Nothing secret: it is random data.
+"""
+
+import numpy as np
+
+
+def least_squares(W, X, y, reg):
+    """0.5 * mean over samples of ||x_i W - onehot(y_i)||^2 + reg * sum(W**2), and its gradient."""
+    num = X.shape[0]
+    Y = np.zeros((num, W.shape[1]))
+    Y[np.arange(num), y] = 1.0
+    residual = X @ W - Y
+    loss = 0.5 * np.sum(residual**2) / num + reg * np.sum(W * W)
+    grad = X.T @ residual / num + 2 * reg * W
+    return float(loss), grad
+
+
+def dev_arrays(seed: int):
+    """N = 500, D = 3073 (bias trick), C = 10 at CIFAR-10's scale after mean subtraction."""
+    rng = np.random.RandomState(seed)
+    X = np.hstack([rng.randn(500, 3072) * 60.0, np.ones((500, 1))])
+    W = 1e-4 * rng.randn(3073, 10)
+    y = rng.randint(0, 10, size=500)
+    return W, X, y
