@@ -1,0 +1,344 @@
+"""Mutants: the reference with one small, realistic edit in one graded function.
+
+The catalogue proves that the grader is powerful (every known bug loses points)
+and, with a second corpus of correct rewrites, that it is fair (every valid
+formulation scores 100). Mutants are data, not copies of modules: each is an
+entry in a TOML file, applied to the reference on demand.
+
+Format (``autograder/catalogue/bugs.toml``; instructors add entries there)
+--------------------------------------------------------------------------
+One ``[[mutant]]`` table per submission::
+
+    [[mutant]]
+    id = "svm_naive_reg_grad_no_factor_2"     # unique, snake_case
+    function = "svm_loss_naive"                # the ONE graded function edited
+    description = "Regularization gradient reg*W instead of 2*reg*W"
+    caught_by = ["matches_reference", "regularization"]
+    [[mutant.edit]]
+    find = "dW += 2 * reg * W"                 # exact text, exactly once in the function
+    replace = "dW += reg * W"
+
+Keys:
+
+- ``id``: unique in the file, ``[a-z][a-z0-9_]*``.
+- ``function``: one of ``svm_loss_naive``, ``svm_loss_vectorized``,
+  ``softmax_loss_naive``, ``softmax_loss_vectorized`` (module-level functions)
+  or ``train``, ``predict`` (methods of class ``LinearClassifier``). The file is
+  derived from it (``FILE_OF_FUNCTION``).
+- ``description``: one sentence, in the student's terms.
+- ``caught_by``: property ids of that function in ``autograder/grading/rubric.toml``
+  that MUST fail for this bug. Empty or absent for a correct variant (the
+  corpus ``tests/corpus/correct_variants.toml`` uses the same format).
+- Either one or more ``[[mutant.edit]]`` tables with ``find`` and ``replace``,
+  applied in order, each ``find`` occurring exactly once inside the function's
+  source (decorators, signature, docstring and body; never elsewhere in the
+  file); or ``replace_function``, the complete new definition of the function
+  (``def name(...):`` ...), written at any indentation: it is dedented, then
+  indented to where the original definition stands (methods included).
+
+Write code with TOML *literal* strings (``'...'`` or ``'''...'''``, no escape
+processing) whenever it contains a backslash; a newline right after an opening
+``'''`` is dropped by TOML. An edit must leave valid Python that still defines
+the function: a mutant models a submission that imports.
+
+API
+---
+``load_mutants(path)`` validates a file and returns ``Mutant`` objects (errors
+name the file and the entry), ``apply_mutant(source, mutant)`` returns the
+edited source of the function's file, ``materialise(mutant, dest)`` writes a
+submission folder laid out like the student's release folder, and
+``catalogue_path()`` is the bundled ``bugs.toml``.
+"""
+
+from __future__ import annotations
+
+import ast
+import re
+import shutil
+import textwrap
+import tomllib
+from dataclasses import dataclass
+from pathlib import Path
+
+from autograder.paths import GRADED_FILES, solutions_dir
+
+FILE_OF_FUNCTION: dict[str, str] = {
+    "svm_loss_naive": "cs231n/classifiers/linear_svm.py",
+    "svm_loss_vectorized": "cs231n/classifiers/linear_svm.py",
+    "softmax_loss_naive": "cs231n/classifiers/softmax.py",
+    "softmax_loss_vectorized": "cs231n/classifiers/softmax.py",
+    "train": "cs231n/classifiers/linear_classifier.py",
+    "predict": "cs231n/classifiers/linear_classifier.py",
+}
+"""The graded file that defines each graded function."""
+
+CLASS_OF_FUNCTION: dict[str, str] = {"train": "LinearClassifier", "predict": "LinearClassifier"}
+"""Graded functions that are methods, and the class that defines them."""
+
+RUBRIC_PATH = Path(__file__).resolve().parent.parent / "grading" / "rubric.toml"
+
+_ID_PATTERN = re.compile(r"[a-z][a-z0-9_]*\Z")
+_MUTANT_KEYS = {"id", "function", "description", "caught_by", "edit", "replace_function"}
+_EDIT_KEYS = {"find", "replace"}
+_PACKAGE_INITS = ("cs231n/__init__.py", "cs231n/classifiers/__init__.py")
+
+
+class CatalogueError(ValueError):
+    """A catalogue file is malformed, or a mutant does not apply to the source."""
+
+
+@dataclass(frozen=True)
+class Edit:
+    """Replace the exact text ``find`` (once in the function) by ``replace``."""
+
+    find: str
+    replace: str
+
+
+@dataclass(frozen=True)
+class Mutant:
+    """One submission: the reference with ``function`` edited."""
+
+    id: str
+    function: str
+    description: str
+    caught_by: tuple[str, ...] = ()
+    edits: tuple[Edit, ...] = ()
+    replace_function: str | None = None
+
+    @property
+    def file(self) -> str:
+        """The graded file (relative to the submission folder) this mutant edits."""
+        return FILE_OF_FUNCTION[self.function]
+
+    @property
+    def is_buggy(self) -> bool:
+        """True for a bug (some property must fail), False for a correct variant."""
+        return bool(self.caught_by)
+
+
+def catalogue_path() -> Path:
+    """The bundled catalogue of buggy submissions."""
+    return Path(__file__).resolve().with_name("bugs.toml")
+
+
+def load_catalogue() -> list[Mutant]:
+    """The bundled buggy submissions, validated."""
+    return load_mutants(catalogue_path())
+
+
+def rubric_properties(rubric: Path | None = None) -> dict[str, tuple[str, ...]]:
+    """Property ids of each graded function (the keys that carry points), in rubric order."""
+    path = Path(rubric) if rubric is not None else RUBRIC_PATH
+    with open(path, "rb") as handle:
+        data = tomllib.load(handle)
+    return {
+        function: tuple(
+            key for key, value in table.items()
+            if isinstance(value, int | float) and not isinstance(value, bool)
+        )
+        for function, table in data.items()
+        if isinstance(table, dict)
+    }
+
+
+def load_mutants(path: Path | str, rubric: Path | None = None) -> list[Mutant]:
+    """Read and validate a catalogue file (format in this module's docstring).
+
+    Raises CatalogueError naming the file and the entry on the first problem:
+    TOML syntax, unknown or missing keys, duplicate ids, unknown functions,
+    property ids the rubric does not list for that function, edits without
+    ``find``/``replace``, or a ``replace_function`` that does not define the function.
+    """
+    path = Path(path)
+    try:
+        with open(path, "rb") as handle:
+            data = tomllib.load(handle)
+    except tomllib.TOMLDecodeError as error:
+        raise CatalogueError(f"{path}: invalid TOML: {error}") from error
+    extra = set(data) - {"mutant"}
+    if extra:
+        raise CatalogueError(f"{path}: unknown top-level keys {sorted(extra)}; use [[mutant]] tables")
+    entries = data.get("mutant", [])
+    if not isinstance(entries, list):
+        raise CatalogueError(f"{path}: `mutant` must be an array of tables ([[mutant]])")
+    properties = rubric_properties(rubric)
+    mutants: list[Mutant] = []
+    seen: set[str] = set()
+    for number, entry in enumerate(entries, start=1):
+        mutant = _parse_entry(path, number, entry, properties)
+        if mutant.id in seen:
+            raise CatalogueError(f"{path}: mutant {mutant.id!r}: duplicate id")
+        seen.add(mutant.id)
+        mutants.append(mutant)
+    return mutants
+
+
+def _parse_entry(path: Path, number: int, entry: object, properties: dict) -> Mutant:
+    where = f"{path}: mutant #{number}"
+    if not isinstance(entry, dict):
+        raise CatalogueError(f"{where}: not a table")
+    ident = entry.get("id")
+    if not isinstance(ident, str) or not _ID_PATTERN.match(ident):
+        raise CatalogueError(f"{where}: `id` must be a snake_case string, got {ident!r}")
+    where = f"{path}: mutant {ident!r}"
+
+    def fail(message: str) -> CatalogueError:
+        return CatalogueError(f"{where}: {message}")
+
+    unknown = set(entry) - _MUTANT_KEYS
+    if unknown:
+        raise fail(f"unknown keys {sorted(unknown)}; allowed: {sorted(_MUTANT_KEYS)}")
+    function = entry.get("function")
+    if function not in FILE_OF_FUNCTION:
+        raise fail(f"`function` must be one of {sorted(FILE_OF_FUNCTION)}, got {function!r}")
+    description = entry.get("description")
+    if not isinstance(description, str) or not description.strip():
+        raise fail("`description` must be a non-empty string")
+    caught_by = entry.get("caught_by", [])
+    if not isinstance(caught_by, list) or not all(isinstance(p, str) for p in caught_by):
+        raise fail("`caught_by` must be a list of property ids")
+    known = properties.get(function, ())
+    for prop in caught_by:
+        if prop not in known:
+            raise fail(f"`caught_by` names {prop!r}, not a property of {function} in the rubric "
+                       f"(known: {', '.join(known)})")
+    if len(set(caught_by)) != len(caught_by):
+        raise fail("`caught_by` lists a property twice")
+
+    raw_edits = entry.get("edit", [])
+    if not isinstance(raw_edits, list):
+        raise fail("`edit` must be an array of tables ([[mutant.edit]])")
+    edits = []
+    for k, raw in enumerate(raw_edits, start=1):
+        if not isinstance(raw, dict):
+            raise fail(f"edit #{k} is not a table")
+        unknown = set(raw) - _EDIT_KEYS
+        if unknown:
+            raise fail(f"edit #{k}: unknown keys {sorted(unknown)}; allowed: find, replace")
+        if not isinstance(raw.get("find"), str) or not raw["find"]:
+            raise fail(f"edit #{k}: needs a non-empty string `find`")
+        if not isinstance(raw.get("replace"), str):
+            raise fail(f"edit #{k}: needs a string `replace` (may be empty)")
+        edits.append(Edit(raw["find"], raw["replace"]))
+
+    replacement = entry.get("replace_function")
+    if replacement is not None:
+        if not isinstance(replacement, str):
+            raise fail("`replace_function` must be a string")
+        if edits:
+            raise fail("give either [[mutant.edit]] tables or `replace_function`, not both")
+        _check_replacement(replacement, function, fail)
+    elif not edits:
+        raise fail("needs at least one [[mutant.edit]] or a `replace_function`")
+
+    return Mutant(
+        id=ident,
+        function=function,
+        description=description.strip(),
+        caught_by=tuple(caught_by),
+        edits=tuple(edits),
+        replace_function=replacement,
+    )
+
+
+def _check_replacement(text: str, function: str, fail) -> None:
+    try:
+        tree = ast.parse(textwrap.dedent(text))
+    except SyntaxError as error:
+        raise fail(f"`replace_function` is not valid Python: {error}") from error
+    defs = [node for node in tree.body if isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef))]
+    if len(tree.body) != 1 or len(defs) != 1 or defs[0].name != function:
+        raise fail(f"`replace_function` must contain exactly one definition, `def {function}(...)`")
+
+
+def locate_function(tree: ast.Module, function: str) -> ast.FunctionDef:
+    """The definition node of a graded function in a parsed graded file."""
+    body = tree.body
+    owner = CLASS_OF_FUNCTION.get(function)
+    if owner is not None:
+        classes = [n for n in body if isinstance(n, ast.ClassDef) and n.name == owner]
+        if not classes:
+            raise LookupError(f"class {owner} not found")
+        body = classes[0].body
+    found = [n for n in body if isinstance(n, ast.FunctionDef) and n.name == function]
+    if not found:
+        where = f"class {owner}" if owner else "the module"
+        raise LookupError(f"function {function} not found in {where}")
+    return found[-1]  # like Python: the last definition wins
+
+
+def _line_range(node: ast.FunctionDef) -> tuple[int, int]:
+    """First and last line (0-based, end exclusive) of a definition, decorators included."""
+    first = min([node.lineno] + [d.lineno for d in node.decorator_list])
+    return first - 1, node.end_lineno
+
+
+def function_source(source: str, function: str) -> str:
+    """The exact text of a graded function's definition in a graded file's source."""
+    node = locate_function(ast.parse(source), function)
+    start, end = _line_range(node)
+    return "".join(source.splitlines(keepends=True)[start:end])
+
+
+def apply_mutant(source: str, mutant: Mutant) -> str:
+    """The source of the mutant's file with the mutant applied to its function only.
+
+    Raises CatalogueError if the function is missing, a ``find`` does not occur
+    exactly once inside the function, or the result is not valid Python.
+    """
+    where = f"mutant {mutant.id!r} ({mutant.function} in {mutant.file})"
+    try:
+        node = locate_function(ast.parse(source), mutant.function)
+    except (SyntaxError, LookupError) as error:
+        raise CatalogueError(f"{where}: cannot locate the function: {error}") from error
+    start, end = _line_range(node)
+    lines = source.splitlines(keepends=True)
+    segment = "".join(lines[start:end])
+    if mutant.replace_function is not None:
+        indent = " " * node.col_offset
+        new = textwrap.dedent(mutant.replace_function).strip("\n") + "\n"
+        segment = textwrap.indent(new, indent)
+    for k, edit in enumerate(mutant.edits, start=1):
+        count = segment.count(edit.find)
+        if count != 1:
+            raise CatalogueError(
+                f"{where}: edit #{k}: `find` text occurs {count} times in the function "
+                f"(must be exactly once): {edit.find!r}"
+            )
+        segment = segment.replace(edit.find, edit.replace)
+    if segment and not segment.endswith("\n"):
+        segment += "\n"
+    result = "".join(lines[:start]) + segment + "".join(lines[end:])
+    try:
+        locate_function(ast.parse(result), mutant.function)
+    except SyntaxError as error:
+        raise CatalogueError(f"{where}: the edited file is not valid Python: {error}") from error
+    except LookupError as error:
+        raise CatalogueError(f"{where}: the edit removed the function: {error}") from error
+    return result
+
+
+def materialise(mutant: Mutant | None, dest: Path | str, base: Path | str | None = None) -> Path:
+    """Write a submission folder ``dest`` for ``mutant`` and return it.
+
+    The layout is the student's release folder: ``dest/cs231n/__init__.py``,
+    ``dest/cs231n/classifiers/__init__.py`` and the three graded files, copied from
+    ``base`` (default: the reference solutions) with the mutant applied to its
+    file. ``mutant=None`` writes the reference itself. Existing files are replaced.
+    """
+    base = Path(base) if base is not None else solutions_dir()
+    dest = Path(dest)
+    for relative in _PACKAGE_INITS:
+        target = dest / relative
+        target.parent.mkdir(parents=True, exist_ok=True)
+        if (base / relative).is_file():
+            shutil.copyfile(base / relative, target)
+        else:
+            target.write_text("")
+    for relative in GRADED_FILES:
+        source = (base / relative).read_text(encoding="utf-8")
+        if mutant is not None and relative == mutant.file:
+            source = apply_mutant(source, mutant)
+        (dest / relative).write_text(source, encoding="utf-8")
+    return dest
