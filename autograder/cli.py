@@ -8,6 +8,7 @@ import click
 
 from autograder import __version__
 from autograder.check import check_command
+from autograder.grading.command import grade_command
 from autograder.release.stubs import build_command
 
 
@@ -19,6 +20,7 @@ def main() -> None:
 
 main.add_command(build_command)
 main.add_command(check_command)
+main.add_command(grade_command)
 
 if __name__ == "__main__":
     main()

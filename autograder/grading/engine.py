@@ -11,8 +11,10 @@ from concurrent.futures import ThreadPoolExecutor
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
 
+from autograder.grading import example_cache
 from autograder.grading.failure import Failure
 from autograder.grading.properties import for_function
+from autograder.grading.properties.base import EXAMPLES
 from autograder.grading.rubric import FunctionRubric, load_rubric
 from autograder.grading.session import Session
 from autograder.sandbox.process import ChildFailure, Limits
@@ -109,12 +111,31 @@ LANES = (
 """Functions graded together in one child; the lanes run side by side on two cores."""
 
 
+_warm = False
+
+
 def warm_up() -> None:
-    """Draw every property's examples now (once per process), before lanes start."""
+    """Have every property's examples ready (once per process) before lanes start.
+
+    They come from the example cache when it has them, else hypothesis draws them
+    and the cache keeps them for the next process.
+    """
+    global _warm
+    if _warm:
+        return
+    cached = example_cache.load()
+    missing = False
     for rubric in load_rubric():
         for prop in for_function(rubric.function).values():
-            prop.explicit_cases(rubric.function)
+            key = (prop.id, prop.strategy_key(rubric.function))
+            if key in cached:
+                EXAMPLES.setdefault(key, cached[key])
+            elif prop.strategy(rubric.function) is not None:
+                missing = True
             prop.generated_cases(rubric.function)
+    if missing:
+        example_cache.save(dict(EXAMPLES))
+    _warm = True
 
 
 def _grade_lane(submission: Path, limits: Limits, rubrics: list[FunctionRubric]):

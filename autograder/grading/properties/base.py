@@ -127,14 +127,14 @@ def _seed_of(prop: Property, key: str) -> int:
     return zlib.crc32(f"{prop.id}/{key}".encode())
 
 
-_EXAMPLES: dict[tuple[str, str], tuple] = {}
+EXAMPLES: dict[tuple[str, str], tuple] = {}
 
 
 def _generated(prop: Property, key: str, strategy) -> tuple:
     """The examples of one property, drawn once per process by a derandomized run."""
     cache_key = (prop.id, key)
     with HYPOTHESIS_LOCK:
-        if cache_key not in _EXAMPLES:
+        if cache_key not in EXAMPLES:
             drawn = []
 
             @settings(max_examples=prop.max_examples, phases=(Phase.generate,), **_SETTINGS)
@@ -144,8 +144,8 @@ def _generated(prop: Property, key: str, strategy) -> tuple:
                 drawn.append(case)
 
             record()
-            _EXAMPLES[cache_key] = tuple(drawn)
-        return _EXAMPLES[cache_key]
+            EXAMPLES[cache_key] = tuple(drawn)
+        return EXAMPLES[cache_key]
 
 
 # ---- numeric helpers shared by the property families ----

@@ -1,0 +1,1 @@
+"""Reporting grades: Gradescope results.json (validated against a schema) and terminal tables."""
