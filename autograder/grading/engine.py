@@ -144,7 +144,7 @@ def _grade_lane(submission: Path, limits: Limits, rubrics: list[FunctionRubric])
     return results, getattr(session, "output", ""), session.timings
 
 
-def grade_submission(submission: Path, limits: Limits = Limits(), functions: tuple[str, ...] | None = None,
+def grade_submission(submission: Path, limits: Limits | None = None, functions: tuple[str, ...] | None = None,
                      parallel: bool = True) -> GradeReport:
     """Grade one student's folder; never raises for anything the student's code does.
 
@@ -153,6 +153,7 @@ def grade_submission(submission: Path, limits: Limits = Limits(), functions: tup
     """
     started = time.perf_counter()
     submission = Path(submission)
+    limits = limits or Limits()
     warm_up()
     rubrics = [r for r in load_rubric() if functions is None or r.function in functions]
     lanes = [[r for r in rubrics if r.function in lane] for lane in LANES]

@@ -62,11 +62,11 @@ def locate_graded_file(submission: Path, relative: str) -> tuple[Path | None, st
 class Session:
     """Stage a submission, run its child, answer the properties' requests."""
 
-    def __init__(self, submission: Path, limits: Limits = Limits(), budget_seconds: float = SUBMISSION_SECONDS):
+    def __init__(self, submission: Path, limits: Limits | None = None, budget_seconds: float = SUBMISSION_SECONDS):
         self.submission = Path(submission)
         if not self.submission.is_dir():
             raise SubmissionError(f"{self.submission}: not a folder (expected the student's copy of the release folder)")
-        self.limits = limits
+        self.limits = limits or Limits()
         self.deadline = time.monotonic() + budget_seconds
         self.budget_seconds = budget_seconds
         self.sources: dict[str, str] = {}

@@ -124,8 +124,8 @@ class ChildProcess:
     ahead of time (see `acquire`).
     """
 
-    def __init__(self, limits: Limits = Limits()):
-        self.limits = limits
+    def __init__(self, limits: Limits | None = None):
+        self.limits = limits or Limits()
         self.home = Path(tempfile.mkdtemp(prefix="autograder-child-"))
         self.log_path = self.home / "output.log"
         self.proc: subprocess.Popen | None = None
@@ -238,12 +238,13 @@ _standby: dict[Limits, ChildProcess] = {}
 _standby_lock = threading.Lock()
 
 
-def acquire(limits: Limits = Limits()) -> ChildProcess:
+def acquire(limits: Limits | None = None) -> ChildProcess:
     """A started child, taken from a standby started earlier when there is one.
 
     Starting Python and importing numpy takes most of a child's start-up; keeping one
     child started ahead of time hides it from every submission but the first.
     """
+    limits = limits or Limits()
     with _standby_lock:
         child = _standby.pop(limits, None)
         if child is None or not child.alive:
