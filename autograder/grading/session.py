@@ -196,17 +196,17 @@ class Session:
         self._store(function, case)
         return self.request(function, {"op": "call_stored", "fn": function, "reg": case["reg"]})
 
+    def python_steps(self, function: str, sizes: tuple[int, ...]) -> dict:
+        """Python line events of `function` at each sample count in `sizes` (see child.op_python_steps)."""
+        return self.request(function, {"op": "python_steps", "fn": function, "sizes": list(sizes)})
+
     def _timed(self, function: str, fn: str, reg: float) -> tuple[float, dict]:
         start = time.perf_counter()
         answer = self.request(function, {"op": "run_stored", "fn": fn, "reg": reg})
         return time.perf_counter() - start, answer
 
-    def time_at_scale(self, function: str, case: dict, naive_above: float, repeats: int = 2) -> dict:
-        """Best-of-`repeats` wall times of `function` and of the unavoidable matrix products.
-
-        The student's naive version is timed too when `function` takes more than
-        `naive_above` times the matrix products (it is slow; skip it when not needed).
-        """
+    def time_at_scale(self, function: str, case: dict, repeats: int = 2) -> dict:
+        """Best-of-`repeats` wall times of `function` and of the unavoidable matrix products."""
         self._store(function, case)
         floor = min(self._timed(function, "__matrix_products__", 0.0)[0] for _ in range(repeats + 1))
         times = []
@@ -215,14 +215,5 @@ class Session:
             if not answer.get("ok"):
                 return {"error": answer.get("error", "unknown error")}
             times.append(elapsed)
-        timing = {"function": min(times), "matrix_products": floor}
-        naive = function.replace("_vectorized", "_naive")
-        if timing["function"] > naive_above * floor and naive not in self.failed and self.problem_with(naive) is None:
-            try:
-                elapsed, answer = self._timed(naive, naive, case["reg"])
-                if answer.get("ok"):
-                    timing["naive"] = elapsed
-            except ChildFailure:
-                pass
-        self.timings[function] = timing
-        return timing
+        self.timings[function] = {"function": min(times), "matrix_products": floor}
+        return self.timings[function]

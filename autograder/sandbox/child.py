@@ -191,6 +191,43 @@ def op_call_stored(req):
         return {"ok": False, "error": trimmed_traceback(exc)}
 
 
+def op_python_steps(req):
+    """Count the Python lines a loss function executes at several sample counts N.
+
+    Loop-free code runs the same number of Python lines whatever N is; a loop over
+    the samples anywhere (in the function, a helper, another module) makes the count
+    grow with N. The grader compares the counts: a deterministic speed measure.
+    """
+    try:
+        func = find_function(req["fn"])
+    except StudentError as exc:
+        return {"ok": False, "error": str(exc)}
+    counts = []
+    events = [0]
+
+    def tracer(frame, event, arg):
+        events[0] += 1
+        return tracer
+
+    for n in req["sizes"]:
+        rng = np.random.RandomState(7)
+        W, X, y = rng.randn(20, 5) * 0.1, rng.randn(n, 20), rng.randint(0, 5, size=n)
+        events[0] = 0
+        sys.settrace(tracer)
+        try:
+            func(W, X, y, 0.1)
+        except BaseException as exc:  # noqa: BLE001
+            sys.settrace(None)
+            return {"ok": False, "error": trimmed_traceback(exc)}
+        finally:
+            still_ours = sys.gettrace() is tracer
+            sys.settrace(None)
+        if not still_ours:
+            return {"ok": False, "error": "the function changed the Python trace function (sys.settrace)"}
+        counts.append(events[0])
+    return {"ok": True, "counts": counts}
+
+
 def op_run_stored(req):
     """Run a function once on stored arrays; the grader times the round trip."""
     W, X, y = stored["W"], stored["X"], stored["y"]
@@ -299,6 +336,7 @@ OPS = {
     "store": op_store,
     "run_stored": op_run_stored,
     "call_stored": op_call_stored,
+    "python_steps": op_python_steps,
     "train": op_train,
     "predict": op_predict,
     "ping": lambda req: {"ok": True},
