@@ -40,7 +40,8 @@ def gradebook_table(reports: list[GradeReport], title: str = "Gradebook") -> Tab
     table = Table(title=title, title_justify="left")
     table.add_column("submission")
     for label in functions:
-        table.add_column(label.replace("LinearClassifier.", ""), justify="right")
+        short = label.replace("LinearClassifier.", "").replace("_loss_", " ").replace("vectorized", "vec")
+        table.add_column(short, justify="right")
     table.add_column("total", justify="right", style="bold")
     for report in reports:
         per = {}

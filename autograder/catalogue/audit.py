@@ -1,0 +1,81 @@
+"""`autograder audit`: run the bug catalogue against the hidden suite and report survivors.
+
+Instructors run it after editing the hidden properties: every mutant in the
+catalogue must lose the points of each property its `caught_by` names. A mutant
+that keeps them is a bug the hidden suite no longer catches.
+"""
+
+import tempfile
+from dataclasses import dataclass
+from pathlib import Path
+
+import click
+
+from autograder.catalogue.mutants import Mutant, catalogue_path, load_mutants, materialise
+
+
+@dataclass
+class AuditRow:
+    mutant: Mutant
+    score: float
+    max_score: float
+    failed: set[str]
+
+    @property
+    def survived(self) -> set[str]:
+        """Properties the mutant should have failed but passed."""
+        return set(self.mutant.caught_by) - self.failed
+
+
+def audit(mutants: list[Mutant], progress=None) -> list[AuditRow]:
+    """Grade every mutant (only its own function) and record which properties it failed."""
+    from autograder.grading.engine import grade_submission
+
+    rows = []
+    with tempfile.TemporaryDirectory(prefix="autograder-audit-") as tmp:
+        for mutant in mutants:
+            folder = materialise(mutant, Path(tmp) / mutant.id)
+            report = grade_submission(folder, functions=(mutant.function,))
+            failed = {t.property for t in report.tests if t.status == "failed"}
+            rows.append(AuditRow(mutant, report.score, report.max_score, failed))
+            if progress:
+                progress(rows[-1])
+    return rows
+
+
+@click.command("audit")
+@click.option("--catalogue", "catalogue", type=click.Path(path_type=Path, exists=True, dir_okay=False),
+              default=None, help="A catalogue TOML file (default: the bundled bugs.toml).")
+@click.option("--only", multiple=True, help="Audit only these mutant ids (repeatable).")
+def audit_command(catalogue: Path | None, only: tuple[str, ...]) -> None:
+    """Check that the hidden suite catches every bug in the catalogue.
+
+    Exits 1 and lists the survivors when a bug keeps points it should lose.
+    """
+    from rich.console import Console
+    from rich.progress import Progress
+
+    from autograder.catalogue.mutants import CatalogueError
+
+    path = catalogue or catalogue_path()
+    try:
+        mutants = load_mutants(path)
+    except CatalogueError as exc:
+        raise click.ClickException(str(exc)) from None
+    if only:
+        unknown = set(only) - {m.id for m in mutants}
+        if unknown:
+            raise click.ClickException(f"{path}: no mutant with id {', '.join(sorted(unknown))}")
+        mutants = [m for m in mutants if m.id in only]
+    console = Console()
+    with Progress(console=console, transient=True) as bar:
+        task = bar.add_task("grading the catalogue", total=len(mutants))
+        rows = audit(mutants, progress=lambda row: bar.advance(task))
+    survivors = [row for row in rows if row.survived]
+    for row in rows:
+        mark = "[red]SURVIVES[/red]" if row.survived else "[green]caught[/green]"
+        detail = f" (passes {', '.join(sorted(row.survived))})" if row.survived else ""
+        console.print(f"{mark} {row.mutant.id}: {row.score:g}/{row.max_score:g}{detail}")
+    console.print(f"{len(rows) - len(survivors)} of {len(rows)} bugs caught by the properties that name them.")
+    if survivors:
+        raise SystemExit(1)
