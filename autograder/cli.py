@@ -7,7 +7,9 @@ its own module and is registered here.
 import click
 
 from autograder import __version__
+from autograder.catalogue.audit import audit_command
 from autograder.check import check_command
+from autograder.demo import demo_command
 from autograder.grading.command import grade_command
 from autograder.release.stubs import build_command
 
@@ -21,6 +23,8 @@ def main() -> None:
 main.add_command(build_command)
 main.add_command(check_command)
 main.add_command(grade_command)
+main.add_command(demo_command)
+main.add_command(audit_command)
 
 if __name__ == "__main__":
     main()
