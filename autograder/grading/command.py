@@ -1,4 +1,7 @@
-"""`autograder grade SUBMISSION_DIR [--results FILE]`: grade one submission."""
+"""`autograder grade SUBMISSION_DIR [--results FILE]`: grade one submission.
+
+With `--out DIR` (or several folders) it grades a batch: see `autograder.batch`.
+"""
 
 from pathlib import Path
 
@@ -6,15 +9,33 @@ import click
 
 
 @click.command("grade")
-@click.argument("submission", type=click.Path(path_type=Path))
+@click.argument("submissions", nargs=-1, required=True, type=click.Path(path_type=Path))
 @click.option("--results", "results_path", type=click.Path(path_type=Path), default=None,
               help="Where to write Gradescope-format results.json (default: results.json in the current folder).")
 @click.option("--quiet", is_flag=True, help="Print only the score line, no table or feedback.")
-def grade_command(submission: Path, results_path: Path | None, quiet: bool) -> None:
-    """Grade one submission folder (the student's copy of the release folder).
+@click.option("--out", "out", type=click.Path(path_type=Path), default=None,
+              help="Grade a batch into this folder: OUT/<name>/results.json, OUT/grades.csv, OUT/report.html.")
+@click.option("--workers", type=click.IntRange(min=1), default=None,
+              help="Batch: worker processes (default: one per core).")
+@click.option("--regrade", is_flag=True, help="Batch: grade again the submissions that already have results in OUT.")
+@click.option("--scheduler", default=None, metavar="ADDRESS",
+              help="Batch: send it to a Dask distributed scheduler, e.g. tcp://host:8786 (extra 'distributed').")
+def grade_command(submissions: tuple[Path, ...], results_path: Path | None, quiet: bool, out: Path | None,
+                  workers: int | None, regrade: bool, scheduler: str | None) -> None:
+    """Grade one submission folder (the student's copy of the release folder), or a batch.
 
-    Exits 0 whenever grading completed, whatever the score.
+    A batch: several SUBMISSIONS, or one folder whose subfolders are the submissions,
+    with --out DIR. Exits 0 whenever grading completed, whatever the score.
     """
+    if out is not None or len(submissions) > 1:
+        from autograder.batch.command import grade_batch
+
+        grade_batch(submissions, out, results_path=results_path, quiet=quiet, workers=workers,
+                    regrade=regrade, scheduler=scheduler)
+        return
+    if workers is not None or regrade or scheduler is not None:
+        raise click.UsageError("--workers, --regrade and --scheduler grade a batch: give --out DIR")
+    submission = submissions[0]
     # Imported here: the engine pulls in hypothesis, which other commands do not need.
     from rich.console import Console
 

@@ -82,6 +82,10 @@ class Session:
         self.scratch_root = Path(tempfile.mkdtemp(prefix="autograder-"))
         self.work = self.scratch_root / "work"
         self._stage()
+        try:
+            self._start_child()  # imports the modules now, so problem_with() knows of import errors
+        except ChildFailure:
+            pass  # reported per function when its requests fail
         return self
 
     def __exit__(self, *exc):

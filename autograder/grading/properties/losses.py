@@ -348,7 +348,7 @@ class Regularization(LossProperty):
             hints = [(0.0, "reg is not used in the loss at all."),
                      (0.5 * penalty, "this is 0.5 * reg * sum(W**2); CS231n's convention is reg * sum(W**2), with no 0.5."),
                      (penalty / n, "this is reg * sum(W**2) / N: add the regularization after dividing the data loss by N.")]
-            hint = next((h for v, h in hints if close(diff, v) and not close(v, penalty)), None)
+            hint = " Or: ".join(h for v, h in hints if close(diff, v) and not close(v, penalty)) or None
             raise Failure("loss(reg) - loss(0) must be the regularization term reg * sum(W**2).",
                           expected=penalty, actual=diff, hint=hint)
         gdiff = g_with - g_without
@@ -356,7 +356,7 @@ class Regularization(LossProperty):
             hints = [(0 * W, "the gradient has no regularization term."),
                      (reg * W, "this is reg * W: the derivative of reg * sum(W**2) is 2 * reg * W."),
                      (2 * reg * W / n, "this is 2 * reg * W / N: add the term after dividing by N.")]
-            hint = next((h for v, h in hints if close(gdiff, v) and not close(v, 2 * reg * W)), None)
+            hint = " Or: ".join(h for v, h in hints if close(gdiff, v) and not close(v, 2 * reg * W)) or None
             raise Failure("dW(reg) - dW(0) must be the gradient of the regularization, 2 * reg * W.",
                           expected=2 * reg * W, actual=gdiff, hint=hint)
 

@@ -1,0 +1,38 @@
+"""Same submission, same results.json (timing fields aside), in separate processes."""
+
+import json
+import subprocess
+import sys
+
+from autograder.catalogue.mutants import catalogue_path, load_mutants, materialise
+from autograder.grading import grade_submission
+from autograder.report.results import deterministic_view, dumps, to_results
+
+
+def _mixed_submission(tmp_path):
+    """Several functions failing at once, so shrinking and feedback are exercised."""
+    mutants = {m.id: m for m in load_mutants(catalogue_path())}
+    folder = materialise(mutants["softmax_vec_clipped_probabilities"], tmp_path / "mixed")
+    other = materialise(mutants["svm_naive_no_delta"], tmp_path / "other")
+    (folder / "cs231n/classifiers/linear_svm.py").write_text((other / "cs231n/classifiers/linear_svm.py").read_text())
+    return folder
+
+
+def test_two_processes_write_byte_identical_results(tmp_path):
+    folder = _mixed_submission(tmp_path)
+    views = []
+    for run in range(2):
+        out = tmp_path / f"results-{run}.json"
+        done = subprocess.run([sys.executable, "-m", "autograder.cli", "grade", str(folder), "--results", str(out),
+                               "--quiet"], capture_output=True, text=True, timeout=300)
+        assert done.returncode == 0, done.stderr
+        views.append(dumps(deterministic_view(json.loads(out.read_text()))))
+    assert views[0] == views[1]
+    assert json.loads(views[0])["score"] < 100
+
+
+def test_lanes_in_parallel_or_in_sequence_give_the_same_report(tmp_path):
+    folder = _mixed_submission(tmp_path)
+    parallel = deterministic_view(to_results(grade_submission(folder, parallel=True)))
+    sequential = deterministic_view(to_results(grade_submission(folder, parallel=False)))
+    assert dumps(parallel) == dumps(sequential)

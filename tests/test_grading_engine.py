@@ -1,0 +1,156 @@
+"""The engine end to end: scores, gating, isolation of failures, feedback hygiene."""
+
+import re
+from pathlib import Path
+
+import pytest
+
+from autograder.grading import grade_submission
+from autograder.grading.properties import for_function
+from autograder.grading.rubric import load_rubric
+from autograder.paths import solutions_dir
+from autograder.report.results import to_results, validate
+from autograder.sandbox.process import Limits
+from conftest import replace_function, submission_with
+
+HIDDEN_SOURCES = sorted((Path(__file__).parents[1] / "autograder" / "grading").rglob("*.py"))
+
+
+def scores(report) -> dict[str, float]:
+    return report.by_function()
+
+
+def test_rubric_is_100_points_over_existing_properties():
+    rubric = load_rubric()
+    assert sum(sum(f.points.values()) for f in rubric) == 100
+    for function in rubric:
+        assert set(function.points) <= set(for_function(function.function)), function.function
+        assert function.gate in function.points
+
+
+def test_reference_scores_full_marks_and_results_are_gradescope_format(reference_submission):
+    report = grade_submission(reference_submission)
+    assert report.score == report.max_score == 100
+    results = to_results(report)
+    validate(results)
+    for test in results["tests"]:
+        function = test["tags"][0]
+        shown = {"train": "LinearClassifier.train", "predict": "LinearClassifier.predict"}.get(function, function)
+        assert shown in test["name"]
+
+
+def test_stubs_score_zero_and_say_why(stub_submission):
+    report = grade_submission(stub_submission)
+    assert report.score == 0
+    gates = [t for t in report.tests if t.property in ("matches_reference", "sgd_step")]
+    assert all("Smallest failing input found" in t.output for t in gates)
+    gated = [t for t in report.tests if t not in gates]
+    assert all(t.output.startswith("Not graded yet") for t in gated)
+
+
+def test_an_import_error_costs_only_that_module(tmp_path):
+    folder = submission_with(tmp_path, "syntax", linear_svm="def svm_loss_naive(:\n")
+    report = grade_submission(folder)
+    got = scores(report)
+    assert got["svm_loss_naive"] == got["svm_loss_vectorized"] == 0
+    assert got["softmax_loss_naive"] == 18 and got["softmax_loss_vectorized"] == 22
+    assert got["train"] == 12 and got["predict"] == 8
+    svm_output = next(t.output for t in report.tests if t.function == "svm_loss_naive")
+    assert "linear_svm.py could not be imported" in svm_output and "SyntaxError" in svm_output
+
+
+def test_a_missing_file_is_named(tmp_path):
+    folder = submission_with(tmp_path, "missing")
+    (folder / "cs231n" / "classifiers" / "softmax.py").unlink()
+    report = grade_submission(folder)
+    assert scores(report)["softmax_loss_naive"] == 0 and scores(report)["svm_loss_naive"] == 18
+    assert "cs231n/classifiers/softmax.py was not found" in next(
+        t.output for t in report.tests if t.function == "softmax_loss_vectorized")
+
+
+def test_files_are_found_outside_the_release_layout(tmp_path):
+    reference = submission_with(tmp_path, "ref")
+    flat = tmp_path / "flat"
+    flat.mkdir()
+    for name in ("linear_svm.py", "softmax.py", "linear_classifier.py"):
+        (flat / name).write_text((reference / "cs231n" / "classifiers" / name).read_text())
+    assert grade_submission(flat).score == 100
+
+
+def test_a_crashing_function_costs_only_itself(tmp_path):
+    crash = replace_function("linear_svm", "svm_loss_naive", (
+        "def svm_loss_naive(W, X, y, reg):\n    import os\n    os._exit(3)\n"))
+    report = grade_submission(submission_with(tmp_path, "crash", linear_svm=crash))
+    got = scores(report)
+    assert got["svm_loss_naive"] == 0
+    assert got["svm_loss_vectorized"] == 22 and got["softmax_loss_naive"] == 18 and got["train"] == 12
+    assert "exited with code 3" in next(t.output for t in report.tests if t.function == "svm_loss_naive")
+
+
+def test_a_hanging_function_costs_only_itself(tmp_path):
+    hang = replace_function("softmax", "softmax_loss_vectorized", (
+        "def softmax_loss_vectorized(W, X, y, reg):\n    while True:\n        pass\n"))
+    report = grade_submission(submission_with(tmp_path, "hang", softmax=hang), limits=Limits(call_seconds=2.0))
+    got = scores(report)
+    assert got["softmax_loss_vectorized"] == 0
+    assert got["softmax_loss_naive"] == 18 and got["svm_loss_vectorized"] == 22 and got["predict"] == 8
+    assert "did not finish within 2 seconds" in next(
+        t.output for t in report.tests if t.function == "softmax_loss_vectorized")
+
+
+def test_sys_exit_at_import_is_an_import_error(tmp_path):
+    text = "import sys\nsys.exit(0)\n" + (solutions_dir() / "cs231n/classifiers/softmax.py").read_text()
+    report = grade_submission(submission_with(tmp_path, "exit", softmax=text))
+    assert scores(report)["softmax_loss_naive"] == 0 and scores(report)["svm_loss_naive"] == 18
+    assert "sys.exit" in next(t.output for t in report.tests if t.function == "softmax_loss_naive")
+
+
+def test_student_tracebacks_are_trimmed_to_their_own_files(tmp_path):
+    broken = replace_function("linear_svm", "svm_loss_naive", (
+        "def svm_loss_naive(W, X, y, reg):\n    return helper(W)\n\ndef helper(W):\n    raise ValueError('boom')\n"))
+    report = grade_submission(submission_with(tmp_path, "raise", linear_svm=broken), functions=("svm_loss_naive",))
+    output = report.tests[0].output
+    assert 'File "cs231n/classifiers/linear_svm.py"' in output and "ValueError: boom" in output
+    assert "autograder" not in output and "child.py" not in output
+
+
+def _hidden_lines() -> set[str]:
+    lines = set()
+    for path in HIDDEN_SOURCES + [solutions_dir() / "cs231n/classifiers" / n for n in
+                                  ("linear_svm.py", "softmax.py", "linear_classifier.py")]:
+        for line in path.read_text().splitlines():
+            code = line.strip()
+            if len(code) > 25 and not code.startswith(("#", '"', "'")) and re.search(r"[=(]", code):
+                lines.add(code)
+    return lines
+
+
+def test_feedback_never_shows_hidden_source_or_reference_code(stub_submission, tmp_path):
+    from autograder.catalogue.mutants import catalogue_path, load_mutants, materialise
+
+    mutants = {m.id: m for m in load_mutants(catalogue_path())}
+    reports = [grade_submission(stub_submission)]
+    for name in ("softmax_vec_no_max_shift", "svm_naive_half_reg_in_loss", "train_step_uphill"):
+        reports.append(grade_submission(materialise(mutants[name], tmp_path / name), functions=(mutants[name].function,)))
+    hidden = _hidden_lines()
+    for report in reports:
+        text = "\n".join(t.output for t in report.tests)
+        leaked = [line for line in hidden if line in text]
+        assert not leaked, leaked[:3]
+
+
+@pytest.mark.parametrize("mutant_id, words", [
+    ("svm_naive_half_reg_in_loss", "0.5 * reg * sum(W**2)"),
+    ("svm_naive_reg_grad_no_factor_2", "2 * reg * W"),
+    ("svm_naive_reg_before_average", "after dividing the data loss by N"),
+    ("softmax_vec_no_max_shift", "subtract each row's maximum"),
+    ("train_step_uphill", "uphill"),
+    ("train_labels_sampled_separately", "X[idx] and y[idx]"),
+    ("predict_argmax_over_samples", "axis 1"),
+])
+def test_feedback_names_the_mistake(tmp_path, mutant_id, words):
+    from autograder.catalogue.mutants import catalogue_path, load_mutants, materialise
+
+    mutant = next(m for m in load_mutants(catalogue_path()) if m.id == mutant_id)
+    report = grade_submission(materialise(mutant, tmp_path / mutant_id), functions=(mutant.function,))
+    assert any(words in t.output for t in report.tests if t.status == "failed"), [t.output for t in report.tests]
