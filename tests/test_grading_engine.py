@@ -4,6 +4,7 @@ import re
 from pathlib import Path
 
 import pytest
+from conftest import replace_function, submission_with
 
 from autograder.grading import grade_submission
 from autograder.grading.properties import for_function
@@ -11,7 +12,6 @@ from autograder.grading.rubric import load_rubric
 from autograder.paths import solutions_dir
 from autograder.report.results import to_results, validate
 from autograder.sandbox.process import Limits
-from conftest import replace_function, submission_with
 
 HIDDEN_SOURCES = sorted((Path(__file__).parents[1] / "autograder" / "grading").rglob("*.py"))
 

@@ -65,8 +65,5 @@ def grad_check_sparse(f, x, analytic_grad, num_checks=10, h=1e-5, seed=None):
             1e-12, abs(grad_numerical) + abs(grad_analytic)
         )
         errors.append(rel)
-        print(
-            "numerical: %f analytic: %f, relative error: %e"
-            % (grad_numerical, grad_analytic, rel)
-        )
+        print(f"numerical: {grad_numerical:f} analytic: {grad_analytic:f}, relative error: {rel:e}")
     return errors

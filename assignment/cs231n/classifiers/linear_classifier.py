@@ -82,7 +82,7 @@ class LinearClassifier:
             pass
 
             if verbose and it % 100 == 0:
-                print("iteration %d / %d: loss %f" % (it, num_iters, loss))
+                print(f"iteration {it} / {num_iters}: loss {loss:f}")
 
         return loss_history
 
