@@ -161,8 +161,10 @@ def close(actual, expected, rtol: float = 1e-5, atol: float = 1e-7) -> bool:
 
 
 def worst_entry(actual, expected) -> str:
-    diff = np.abs(np.asarray(actual, float) - np.asarray(expected, float))
+    actual, expected = np.asarray(actual, float), np.asarray(expected, float)
+    diff = np.abs(actual - expected)
     if diff.ndim == 0 or diff.size == 0:
         return ""
+    diff[np.isnan(actual) & np.isnan(expected)] = 0.0  # entries that were not compared
     idx = np.unravel_index(int(np.nanargmax(np.where(np.isnan(diff), np.inf, diff))), diff.shape)
     return f"the largest difference is at index {tuple(int(i) for i in idx)}"

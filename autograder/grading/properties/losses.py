@@ -51,9 +51,21 @@ def grad_of(outcome: dict, function: str, W: np.ndarray) -> np.ndarray:
     return dW
 
 
+_REFERENCE_ANSWERS: dict[tuple, tuple[float, np.ndarray]] = {}
+_MAX_REMEMBERED = 20000
+
+
 def reference(function: str, W, X, y, reg):
-    loss, dW = loss_function(kind_of(function))(W.copy(), X.copy(), y.copy(), reg)
-    return float(loss), np.asarray(dW, float)
+    """The reference (loss, dW), remembered by input: the examples are the same for every submission."""
+    key = (kind_of(function), W.shape, X.shape, W.tobytes(), X.tobytes(), y.tobytes(), float(reg))
+    answer = _REFERENCE_ANSWERS.get(key)
+    if answer is None:
+        loss, dW = loss_function(kind_of(function))(W.copy(), X.copy(), y.copy(), reg)
+        answer = (float(loss), np.asarray(dW, float))
+        answer[1].flags.writeable = False
+        if len(_REFERENCE_ANSWERS) < _MAX_REMEMBERED:
+            _REFERENCE_ANSWERS[key] = answer
+    return answer
 
 
 def compare_to_reference(function, W, X, y, reg, loss, dW, what="") -> None:
@@ -156,6 +168,7 @@ class NumericalGradient(LossProperty):
     title = "gradient matches a numerical gradient"
     max_examples = 6
     step = 1e-5
+    checked = 6
 
     def strategy(self, function):
         return C.loss_cases(kind_of(function), max_d=3, max_c=4)
@@ -167,10 +180,18 @@ class NumericalGradient(LossProperty):
         return [C.fixed_case(21, 4, 3, 3, reg=0.0, kind=kind_of(function)),
                 C.fixed_case(22, 3, 2, 4, reg=2.5, kind=kind_of(function))]
 
+    def coordinates(self, W) -> list[tuple[int, int]]:
+        """Up to `checked` entries of W, spread deterministically (like CS231n's grad_check_sparse)."""
+        every = list(np.ndindex(W.shape))
+        if len(every) <= self.checked:
+            return every
+        picks = np.random.RandomState(W.size).choice(len(every), self.checked, replace=False)
+        return [every[i] for i in sorted(picks)]
+
     def plan(self, function, case):
         W = case["W"]
         calls = [call(W, case["X"], case["y"], case["reg"])]
-        for idx in np.ndindex(W.shape):
+        for idx in self.coordinates(W):
             for sign in (1.0, -1.0):
                 Wh = W.copy()
                 Wh[idx] += sign * self.step
@@ -181,15 +202,18 @@ class NumericalGradient(LossProperty):
         W = case["W"]
         dW = grad_of(outcomes[0], function, W)
         loss_of(outcomes[0], function)
-        numeric = np.zeros_like(W)
-        for k, idx in enumerate(np.ndindex(W.shape)):
+        numeric = np.full(W.shape, np.nan)
+        for k, idx in enumerate(self.coordinates(W)):
             plus = loss_of(outcomes[1 + 2 * k], function)
             minus = loss_of(outcomes[2 + 2 * k], function)
             numeric[idx] = (plus - minus) / (2 * self.step)
-        if not close(dW, numeric, rtol=1e-4, atol=1e-6):
+        checked = ~np.isnan(numeric)
+        if not close(dW[checked], numeric[checked], rtol=1e-4, atol=1e-6):
+            dW = np.where(checked, dW, np.nan)
             raise Failure(
                 "Your dW is not the derivative of your own loss: a centered-difference numerical "
-                f"gradient (h = {self.step:g}) of the loss you return disagrees with it.",
+                f"gradient (h = {self.step:g}) of the loss you return disagrees with it "
+                "(entries shown as nan were not checked).",
                 expected=numeric, actual=dW, hint=worst_entry(dW, numeric) + " (expected is the numerical gradient).",
             )
 
