@@ -19,3 +19,15 @@ def test_bench_reference_runs_quick():
     for expected in ("GEMM floor", "svm_loss_vectorized", "softmax_loss_vectorized", "speedup"):
         assert expected in completed.stdout, completed.stdout
     assert completed.stdout.count("GEMM-floor ratio") == 2, completed.stdout
+
+
+def test_grading_benchmark_runs_quick():
+    """bench_grading.py measures grading against the numpy-import floor; --quick gives no verdict."""
+    import subprocess
+    import sys
+    from pathlib import Path
+
+    script = Path(__file__).parents[1] / "bench" / "bench_grading.py"
+    done = subprocess.run([sys.executable, str(script), "--quick"], capture_output=True, text=True, timeout=600)
+    assert done.returncode == 0, done.stderr
+    assert "x floor" in done.stdout and "per submission" in done.stdout

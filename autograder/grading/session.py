@@ -73,6 +73,7 @@ class Session:
         self.module_errors: dict[str, str] = {}
         self.failed: dict[str, str] = {}
         self.timings: dict[str, dict] = {}
+        self._trained: dict[tuple, list[dict]] = {}
         self.child: ChildProcess | None = None
         self._stored: ChildProcess | None = None
         self.scratch_root: Path | None = None
@@ -182,9 +183,13 @@ class Session:
         return self.request(function, {"op": "call", "fn": function, "calls": calls})["results"]
 
     def train(self, cls: str, X, y, calls: list[dict], seed: int, record: bool) -> list[dict]:
-        answer = self.request("train", {"op": "train", "cls": cls, "X": X, "y": y, "calls": calls,
-                                        "seed": seed, "record": record})
-        return answer["results"]
+        """Train in the child; remembered, because several properties judge the same run."""
+        key = (cls, X.tobytes(), X.shape, y.tobytes(), repr(calls), seed, record)
+        if key not in self._trained:
+            answer = self.request("train", {"op": "train", "cls": cls, "X": X, "y": y, "calls": calls,
+                                            "seed": seed, "record": record})
+            self._trained[key] = answer["results"]
+        return self._trained[key]
 
     def predict(self, cls: str, W, X) -> dict:
         return self.request("predict", {"op": "predict", "cls": cls, "W": W, "X": X})

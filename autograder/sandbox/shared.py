@@ -24,8 +24,9 @@ def least_squares(W, X, y, reg):
 
 def dev_arrays(seed: int):
     """N = 500, D = 3073 (bias trick), C = 10 at CIFAR-10's scale after mean subtraction."""
-    rng = np.random.RandomState(seed)
-    X = np.hstack([rng.randn(500, 3072) * 60.0, np.ones((500, 1))])
-    W = 1e-4 * rng.randn(3073, 10)
-    y = rng.randint(0, 10, size=500)
+    rng = np.random.Generator(np.random.PCG64(seed))
+    X = np.ones((500, 3073))
+    X[:, :3072] = rng.standard_normal((500, 3072)) * 60.0
+    W = 1e-4 * rng.standard_normal((3073, 10))
+    y = rng.integers(0, 10, size=500)
     return W, X, y

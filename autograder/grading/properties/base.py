@@ -39,7 +39,7 @@ class Property:
     id: str = ""
     title: str = ""
     functions: tuple[str, ...] = ()
-    max_examples: int = 15
+    max_examples: int = 12
     shrinkable: bool = True
 
     def applies_to(self, function: str) -> bool:

@@ -114,7 +114,7 @@ class LossProperty(Property):
 class MatchesReference(LossProperty):
     id = "matches_reference"
     title = "matches reference"
-    max_examples = 25
+    max_examples = 20
 
     def explicit_cases(self, function):
         kind = kind_of(function)
@@ -166,7 +166,7 @@ class AgreesWithNaive(LossProperty):
 class NumericalGradient(LossProperty):
     id = "numerical_gradient"
     title = "gradient matches a numerical gradient"
-    max_examples = 6
+    max_examples = 5
     step = 1e-5
     checked = 6
 
@@ -272,7 +272,7 @@ class ShiftInvariance(LossProperty):
 class LargeMargins(LossProperty):
     id = "large_margins"
     title = "zero loss at large margins"
-    max_examples = 10
+    max_examples = 8
 
     def strategy(self, function):
         return C.large_margin_cases()
@@ -312,7 +312,7 @@ class LargeMargins(LossProperty):
 class InitialLoss(LossProperty):
     id = "initial_loss"
     title = "initial loss with small weights"
-    max_examples = 8
+    max_examples = 6
 
     def strategy(self, function):
         return C.initial_loss_cases()
@@ -443,7 +443,7 @@ class AveragingSymmetry(LossProperty):
 class Hygiene(LossProperty):
     id = "hygiene"
     title = "inputs unchanged, outputs well formed"
-    max_examples = 5
+    max_examples = 4
 
     def strategy(self, function):
         return C.loss_cases(kind_of(function))
