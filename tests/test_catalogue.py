@@ -32,7 +32,7 @@ from autograder.catalogue import (
     materialise,
     rubric_properties,
 )
-from autograder.catalogue.mutants import RUBRIC_PATH
+from autograder.grading.rubric import RUBRIC_PATH
 from autograder.paths import GRADED_FILES, solutions_dir
 
 VARIANTS_PATH = Path(__file__).resolve().parent / "corpus" / "correct_variants.toml"

@@ -75,7 +75,6 @@ FILE_OF_FUNCTION: dict[str, str] = {
 CLASS_OF_FUNCTION: dict[str, str] = {"train": "LinearClassifier", "predict": "LinearClassifier"}
 """Graded functions that are methods, and the class that defines them."""
 
-RUBRIC_PATH = Path(__file__).resolve().parent.parent / "grading" / "rubric.toml"
 
 _ID_PATTERN = re.compile(r"[a-z][a-z0-9_]*\Z")
 _MUTANT_KEYS = {"id", "function", "description", "caught_by", "edit", "replace_function"}
@@ -129,17 +128,10 @@ def load_catalogue() -> list[Mutant]:
 
 def rubric_properties(rubric: Path | None = None) -> dict[str, tuple[str, ...]]:
     """Property ids of each graded function (the keys that carry points), in rubric order."""
-    path = Path(rubric) if rubric is not None else RUBRIC_PATH
-    with open(path, "rb") as handle:
-        data = tomllib.load(handle)
-    return {
-        function: tuple(
-            key for key, value in table.items()
-            if isinstance(value, int | float) and not isinstance(value, bool)
-        )
-        for function, table in data.items()
-        if isinstance(table, dict)
-    }
+    from autograder.grading.rubric import load_rubric
+
+    functions = load_rubric(Path(rubric)) if rubric is not None else load_rubric()
+    return {f.function: tuple(f.points) for f in functions}
 
 
 def load_mutants(path: Path | str, rubric: Path | None = None) -> list[Mutant]:
