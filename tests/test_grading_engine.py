@@ -4,7 +4,7 @@ import re
 from pathlib import Path
 
 import pytest
-from conftest import replace_function, submission_with
+from conftest import REFERENCE_FILES, replace_function, submission_with
 
 from autograder.grading import grade_submission
 from autograder.grading.properties import for_function
@@ -154,3 +154,37 @@ def test_feedback_names_the_mistake(tmp_path, mutant_id, words):
     mutant = next(m for m in load_mutants(catalogue_path()) if m.id == mutant_id)
     report = grade_submission(materialise(mutant, tmp_path / mutant_id), functions=(mutant.function,))
     assert any(words in t.output for t in report.tests if t.status == "failed"), [t.output for t in report.tests]
+
+
+def test_the_release_layout_wins_over_stray_copies_and_ties_are_named(tmp_path):
+    folder = submission_with(tmp_path, "stray")
+    backup = folder / "backup" / "old"
+    backup.mkdir(parents=True)
+    (backup / "softmax.py").write_text("raise SystemExit('old draft')\n")
+    assert grade_submission(folder, functions=("softmax_loss_naive",)).score == 18
+
+    nested = tmp_path / "nested"
+    (nested / "assignment1").mkdir(parents=True)
+    (folder / "cs231n").rename(nested / "assignment1" / "cs231n")
+    (nested / "drafts").mkdir()
+    (nested / "drafts" / "linear_svm.py").write_text("raise SystemExit('draft')\n")
+    report = grade_submission(nested, functions=("svm_loss_naive", "softmax_loss_naive"))
+    assert report.score == 36  # the cs231n/classifiers copies are preferred to the draft
+
+    twice = tmp_path / "twice"
+    for part in ("a", "b"):
+        (twice / part).mkdir(parents=True)
+        (twice / part / "predict_helper.py").write_text("")
+        (twice / part / "linear_classifier.py").write_text(REFERENCE_FILES["linear_classifier.py"])
+    report = grade_submission(twice, functions=("predict",))
+    assert report.score == 0 and "found more than once (a/linear_classifier.py, b/linear_classifier.py)" in report.tests[0].output
+
+
+def test_bom_and_declared_encodings_are_read_like_python_does(tmp_path):
+    svm = "\ufeff" + REFERENCE_FILES["linear_svm.py"]
+    softmax = "# -*- coding: latin-1 -*-\n# écrit par un étudiant\n" + REFERENCE_FILES["softmax.py"]
+    folder = submission_with(tmp_path, "encodings")
+    (folder / "cs231n/classifiers/linear_svm.py").write_bytes(svm.encode("utf-8"))
+    (folder / "cs231n/classifiers/softmax.py").write_bytes(softmax.encode("latin-1"))
+    report = grade_submission(folder, functions=("svm_loss_vectorized", "softmax_loss_vectorized"))
+    assert report.score == 44, [t.output for t in report.tests if t.status == "failed"]

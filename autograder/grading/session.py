@@ -7,9 +7,11 @@ remembers which function caused it, so a crash costs that function's points only
 (principle 3) and the same message is repeated for its remaining checks.
 """
 
+import io
 import shutil
 import tempfile
 import time
+import tokenize
 from pathlib import Path
 
 from autograder.paths import GRADED_FILES, assignment_dir
@@ -32,24 +34,35 @@ class SubmissionError(Exception):
     """The submission folder itself cannot be graded (it does not exist, is not a folder)."""
 
 
+def _candidates(submission: Path, name: str) -> list[Path]:
+    return sorted(
+        p for p in submission.rglob(name)
+        if not any(part.startswith(".") or part in ("__pycache__", "__MACOSX") for part in p.relative_to(submission).parts)
+    )
+
+
 def locate_graded_file(submission: Path, relative: str) -> tuple[Path | None, str | None]:
-    """Find one graded file in a student's folder: the release layout first, else a unique match."""
+    """Find one graded file in a student's folder.
+
+    The release layout (`cs231n/classifiers/<name>` at the top) wins; otherwise the
+    copies whose path ends in `cs231n/classifiers/<name>` are preferred, then the
+    shallowest. Two equally good copies are ambiguous: the student is told which.
+    """
     name = Path(relative).name
     exact = submission / relative
-    candidates = [exact] if exact.exists() or exact.is_symlink() else []
-    if not candidates:
-        candidates = sorted(
-            p for p in submission.rglob(name)
-            if not any(part.startswith(".") or part in ("__pycache__", "__MACOSX") for part in p.relative_to(submission).parts)
+    if exact.exists() or exact.is_symlink():
+        path = exact
+    else:
+        ranked = sorted(
+            ((not p.as_posix().endswith(relative), len(p.relative_to(submission).parts)), p)
+            for p in _candidates(submission, name)
         )
-        preferred = [p for p in candidates if p.parent.name == "classifiers"]
-        candidates = preferred or candidates
-    if not candidates:
-        return None, f"{relative} was not found in the submission"
-    if len(candidates) > 1:
-        shown = ", ".join(str(p.relative_to(submission)) for p in candidates[:4])
-        return None, f"{name} was found more than once ({shown}); submit the release folder layout ({relative})"
-    path = candidates[0]
+        if not ranked:
+            return None, f"{relative} was not found in the submission"
+        if len(ranked) > 1 and ranked[0][0] == ranked[1][0]:
+            shown = ", ".join(str(p.relative_to(submission)) for rank, p in ranked if rank == ranked[0][0])
+            return None, f"{name} was found more than once ({shown}); submit the release folder layout ({relative})"
+        path = ranked[0][1]
     if path.is_symlink():
         return None, f"{path.relative_to(submission)} is a symbolic link; submit the file itself"
     if not path.is_file():
@@ -57,6 +70,12 @@ def locate_graded_file(submission: Path, relative: str) -> tuple[Path | None, st
     if path.stat().st_size > MAX_SOURCE_BYTES:
         return None, f"{path.relative_to(submission)} is larger than {MAX_SOURCE_BYTES // 1024} KiB"
     return path, None
+
+
+def decode_source(data: bytes) -> str:
+    """Source text the way Python reads it: a BOM or a coding declaration decides the encoding."""
+    encoding, _ = tokenize.detect_encoding(io.BytesIO(data).readline)
+    return data.decode(encoding).removeprefix("\ufeff")
 
 
 class Session:
@@ -119,9 +138,11 @@ class Session:
                 continue
             data = path.read_bytes()
             try:
-                self.sources[module] = data.decode("utf-8")
-            except UnicodeDecodeError as exc:
-                self.module_errors[module] = f"{relative} is not UTF-8 text ({exc.reason} at byte {exc.start})"
+                self.sources[module] = decode_source(data)
+            except (SyntaxError, UnicodeDecodeError, LookupError) as exc:
+                self.module_errors[module] = (
+                    f"{relative} cannot be read as Python source: {exc} "
+                    "(save it as UTF-8, or declare its encoding in a '# -*- coding: ... -*-' line)")
                 continue
             target.write_bytes(data)
 
