@@ -10,21 +10,31 @@ It imports numpy and the standard library only: it must not be able to see the h
 properties, the rubric or the reference solutions.
 """
 
+import io
+import json
 import os
 import random
 import sys
 import traceback
 
-import numpy as np
-
-# `python -I` leaves the script's folder off sys.path: add it for `wire` only, then
-# remove it so that student code cannot import our modules by accident.
+# `python -I` leaves the script's folder off sys.path: add it for our modules only, then
+# remove it so that student code cannot import them by accident.
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+import layers  # noqa: E402
+
+# The namespaces are made first, while the process is single-threaded (before numpy).
+SANDBOX = layers.ChildSandbox(json.loads(sys.argv[3]) if len(sys.argv) > 3 else {})
+if __name__ == "__main__":
+    SANDBOX.start()
+
+import numpy as np  # noqa: E402
 import wire  # noqa: E402
 from shared import dev_arrays, least_squares  # noqa: E402
 
 del sys.path[0]
 sys.dont_write_bytecode = True
+MAX_PRINTED_CHARS = 1024 * 1024
+"""What print() keeps; the rest is dropped (the log file has a hard size limit too)."""
 
 GRADED_MODULES = ("linear_svm", "softmax", "linear_classifier")
 PLACEHOLDER_FUNCTIONS = {
@@ -174,12 +184,101 @@ def op_store(req):
     return {"ok": True}
 
 
+class CappedOutput(io.TextIOBase):
+    """sys.stdout/stderr for student code: keeps the first MAX_PRINTED_CHARS, drops the rest."""
+
+    def __init__(self, stream, budget: list):
+        self.stream = stream
+        self.budget = budget
+
+    def writable(self):
+        return True
+
+    def write(self, text):
+        text = str(text)
+        if self.budget[0] > 0:
+            kept = text[: self.budget[0]]
+            self.budget[0] -= len(kept)
+            try:
+                self.stream.write(kept)
+                if self.budget[0] <= 0:
+                    self.stream.write("\n... (more output was dropped) ...\n")
+                self.stream.flush()
+            except OSError:
+                self.budget[0] = 0
+        return len(text)
+
+    def flush(self):
+        pass
+
+
+_set_up = []
+
+
 def op_setup(req):
-    """Move into the staged submission's folder (a standby child starts elsewhere)."""
-    os.chdir(req["cwd"])
+    """Apply the sandbox's layers and move into the staged submission's folder.
+
+    A standby child starts elsewhere, as root when the grader is; from here on it is
+    locked in (see `layers.ChildSandbox.setup`), before any student code is imported.
+    """
+    if _set_up:
+        return {"ok": False, "error": "already set up"}
+    _set_up.append(True)
+    status = SANDBOX.setup(req["cwd"])
     os.environ["HOME"] = os.environ["TMPDIR"] = req["cwd"]
     sys.path.insert(0, req["cwd"])
-    return {"ok": True}
+    budget = [MAX_PRINTED_CHARS]
+    sys.stdout = CappedOutput(sys.__stdout__, budget)
+    sys.stderr = CappedOutput(sys.__stderr__, budget)
+    return {"ok": True, "layers": status}
+
+
+def op_probe(req):
+    """What the sandbox lets through (for `autograder doctor` and the tests): True = blocked."""
+    import socket
+
+    def blocked(action):
+        try:
+            action()
+        except BaseException:  # noqa: BLE001
+            return True
+        return False
+
+    def fork():
+        pid = os.fork()
+        if pid == 0:
+            os._exit(0)
+        os.waitpid(pid, 0)
+
+    def connect():
+        with socket.create_connection(("127.0.0.1", int(req.get("port", 9))), timeout=1):
+            pass
+
+    def udp():
+        with socket.socket(socket.AF_INET, socket.SOCK_DGRAM) as sock:
+            sock.sendto(b"x", ("127.0.0.1", int(req.get("port", 9))))
+
+    def read(path):
+        return lambda: open(path, "rb").read(1)
+
+    def write(path):
+        def action():
+            with open(path, "ab"):
+                pass
+        return action
+
+    checks = {
+        "fork": fork,
+        "tcp": connect,
+        "udp": udp,
+        "signal the grader": lambda: os.kill(int(req["grader_pid"]), 0),
+    }
+    for path in req.get("read", []):
+        checks[f"read {path}"] = read(path)
+    for path in req.get("write", []):
+        checks[f"write {path}"] = write(path)
+    result = {name: blocked(action) for name, action in checks.items()}
+    return {"ok": True, "blocked": result, "uid": os.getuid()}
 
 
 def op_call_stored(req):
@@ -341,6 +440,7 @@ OPS = {
     "predict": op_predict,
     "ping": lambda req: {"ok": True},
     "setup": op_setup,
+    "probe": op_probe,
 }
 
 

@@ -7,9 +7,25 @@ its standard output and error going to a capped log file, and two pipes carrying
 `wire` messages. Every request has a wall-clock deadline; a child that misses it, dies
 or answers garbage is killed and reported as `ChildFailure` with a message meant for
 the student.
+
+On top of that come the OS layers of `layers` (own uid, private filesystem view, no
+network, Landlock, seccomp, cgroup), each used where this machine offers it: the plan
+is made here from `layers.detect()` and handed to the child, which applies it at
+`setup` and answers with what is in use. `sandbox_status()` tells which layers the
+children use and why the others are skipped (also shown by `autograder doctor`).
+`AUTOGRADER_SANDBOX_DISABLE` (comma-separated layer names, or `all`) switches layers
+off, e.g. to see the plain fallback that a laptop without them gets.
+
+Clean-up: when a child is ended, its process group, its cgroup (every process it ever
+started, double-forked daemons included) and, without a cgroup, every process of its
+uid are killed. Slots (uid and cgroup) are held with a lock file, so grader processes
+running side by side never share one.
 """
 
 import atexit
+import fcntl
+import json
+import logging
 import os
 import resource
 import selectors
@@ -23,11 +39,13 @@ import time
 from dataclasses import dataclass
 from pathlib import Path
 
-from autograder.sandbox import wire
+from autograder.sandbox import cgroups, layers, wire
 
 CHILD_SCRIPT = Path(__file__).with_name("child.py")
 MAX_OUTPUT_BYTES = 8 * 1024 * 1024
 SHOWN_OUTPUT_CHARS = 2000
+DISABLE_VARIABLE = "AUTOGRADER_SANDBOX_DISABLE"
+log = logging.getLogger("autograder.sandbox")
 
 
 @dataclass(frozen=True)
@@ -89,12 +107,20 @@ class _DeadlineReader:
 
 
 def _child_limits(limits: Limits):
+    settings = (
+        (resource.RLIMIT_CORE, (0, 0)),
+        (resource.RLIMIT_CPU, (limits.cpu_seconds, limits.cpu_seconds + 5)),
+        (resource.RLIMIT_AS, (limits.memory_bytes, limits.memory_bytes)),
+        (resource.RLIMIT_FSIZE, (limits.file_bytes, limits.file_bytes)),
+        (resource.RLIMIT_NOFILE, (limits.open_files, limits.open_files)),
+    )
+
     def apply():
-        resource.setrlimit(resource.RLIMIT_CORE, (0, 0))
-        resource.setrlimit(resource.RLIMIT_CPU, (limits.cpu_seconds, limits.cpu_seconds + 5))
-        resource.setrlimit(resource.RLIMIT_AS, (limits.memory_bytes, limits.memory_bytes))
-        resource.setrlimit(resource.RLIMIT_FSIZE, (limits.file_bytes, limits.file_bytes))
-        resource.setrlimit(resource.RLIMIT_NOFILE, (limits.open_files, limits.open_files))
+        for which, value in settings:
+            try:
+                resource.setrlimit(which, value)
+            except (ValueError, OSError):  # e.g. RLIMIT_AS on macOS: the deadline still holds
+                pass
         # Writing past the output limit raises an error in the student's code
         # instead of killing the process.
         signal.signal(signal.SIGXFSZ, signal.SIG_IGN)
@@ -116,6 +142,88 @@ def child_environment(scratch: Path) -> dict[str, str]:
     }
 
 
+def disabled_layers() -> frozenset[str]:
+    """The layers switched off with AUTOGRADER_SANDBOX_DISABLE ("all": every optional one)."""
+    value = os.environ.get(DISABLE_VARIABLE, "")
+    names = {n.strip() for n in value.split(",") if n.strip()}
+    if "all" in names:
+        return frozenset(layers.OPTIONAL)
+    return frozenset(names)
+
+
+_plans: dict[frozenset, dict] = {}
+
+
+def sandbox_plan() -> dict:
+    """The layers a new child will apply (detected once per process)."""
+    disabled = disabled_layers()
+    if disabled not in _plans:
+        _plans[disabled] = layers.plan(disabled)
+    return _plans[disabled]
+
+
+_status: dict[str, str] = {}
+_warned: set[str] = set()
+_status_lock = threading.Lock()
+
+
+def sandbox_status() -> dict[str, str]:
+    """Every layer: "in use ..." or "skipped: why", as the last child set up reported it.
+
+    Before any child was set up, what the plan says (detection only)."""
+    offered = layers.detect_cached()
+    disabled = disabled_layers()
+    status = {name: "in use" for name in layers.ALWAYS}
+    for name in layers.OPTIONAL:
+        if name in disabled:
+            status[name] = f"skipped: switched off ({DISABLE_VARIABLE})"
+        elif offered[name] is not None:
+            status[name] = f"skipped: {offered[name]}"
+        else:
+            status[name] = "available"
+    with _status_lock:
+        status.update({k: v for k, v in _status.items() if k not in disabled})
+    return status
+
+
+def _record_status(reported: dict[str, str]) -> None:
+    with _status_lock:
+        _status.update(reported)
+    for name in layers.OPTIONAL:
+        text = reported.get(name, "")
+        if text.startswith("skipped") and name not in _warned:
+            _warned.add(name)
+            log.warning("sandbox layer %s %s", name, text)
+
+
+_SLOT_DIR = Path(tempfile.gettempdir()) / "autograder-sandbox-slots"
+
+
+class _Slot:
+    """A uid and cgroup number held by this process (a lock file) while a child uses it."""
+
+    def __init__(self):
+        _SLOT_DIR.mkdir(mode=0o700, exist_ok=True)
+        start = (os.getpid() * 7) % layers.UID_SLOTS
+        for i in range(layers.UID_SLOTS):
+            number = (start + i) % layers.UID_SLOTS
+            fd = os.open(_SLOT_DIR / f"slot-{number}.lock", os.O_RDWR | os.O_CREAT | os.O_CLOEXEC, 0o600)
+            try:
+                fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+            except OSError:
+                os.close(fd)
+                continue
+            self.number, self.fd = number, fd
+            self.uid = layers.UID_BASE + number
+            return
+        raise RuntimeError("no free sandbox slot")
+
+    def release(self) -> None:
+        if self.fd >= 0:
+            os.close(self.fd)
+            self.fd = -1
+
+
 class ChildProcess:
     """One running child; `request` sends a message and waits for the answer.
 
@@ -129,18 +237,35 @@ class ChildProcess:
         self.home = Path(tempfile.mkdtemp(prefix="autograder-child-"))
         self.log_path = self.home / "output.log"
         self.proc: subprocess.Popen | None = None
+        self.plan = dict(sandbox_plan())
+        self.layers: dict[str, str] = {}
+        self.slot: _Slot | None = None
+        self.group: cgroups.ChildGroup | None = None
+        self._req_w = self._resp_r = -1
 
     def start(self) -> None:
+        config = dict(self.plan, home=str(self.home))
+        if config["uid"] or config["cgroup"]:
+            self.slot = _Slot()
+            config["uid_number"] = self.slot.uid
+            if config["cgroup"]:
+                try:
+                    self.group = cgroups.ChildGroup(self.slot.number, layers.MAX_TASKS)
+                except OSError as exc:
+                    config["cgroup"] = False
+                    _record_status({"cgroup": f"skipped: {exc}"})
+            if config["uid"] and self.group is None:
+                cgroups.kill_uid(self.slot.uid)
         req_r, self._req_w = os.pipe()
         self._resp_r, resp_w = os.pipe()
-        with open(self.log_path, "ab") as log:
+        with open(self.log_path, "ab") as log_file:
             self.proc = subprocess.Popen(
-                [sys.executable, "-I", "-B", str(CHILD_SCRIPT), str(req_r), str(resp_w)],
+                [sys.executable, "-I", "-B", str(CHILD_SCRIPT), str(req_r), str(resp_w), json.dumps(config)],
                 cwd=self.home,
                 env=child_environment(self.home),
                 stdin=subprocess.DEVNULL,
-                stdout=log,
-                stderr=log,
+                stdout=log_file,
+                stderr=log_file,
                 pass_fds=(req_r, resp_w),
                 start_new_session=True,
                 preexec_fn=_child_limits(self.limits),
@@ -148,10 +273,22 @@ class ChildProcess:
             )
         os.close(req_r)
         os.close(resp_w)
+        if self.group is not None:
+            try:
+                self.group.add(self.proc.pid)  # before it runs any student code (at setup)
+            except OSError as exc:
+                _record_status({"cgroup": f"skipped: {exc}"})
+                self.group = None
 
     def setup(self, work: Path) -> None:
-        """Point the child at a staged submission folder."""
-        self.request({"op": "setup", "cwd": str(work)})
+        """Point the child at a staged submission folder; it applies its layers there."""
+        answer = self.request({"op": "setup", "cwd": str(work)})
+        self.layers = dict(answer.get("layers", {}))
+        if self.group is not None:
+            self.layers["cgroup"] = f"in use (pids, at most {layers.MAX_TASKS} tasks)"
+        elif self.plan.get("cgroup"):
+            self.layers["cgroup"] = "skipped: the child could not be moved into its cgroup"
+        _record_status(self.layers)
 
     @property
     def alive(self) -> bool:
@@ -198,13 +335,21 @@ class ChildProcess:
                 view = view[written:]
 
     def kill(self) -> None:
-        """End the child and everything in its process group; reap it."""
+        """End the child and everything it started (process group, cgroup, uid); reap it."""
         if self.proc is None:
             return
         try:
             os.killpg(self.proc.pid, signal.SIGKILL)
         except (ProcessLookupError, PermissionError):
             pass
+        try:
+            self.proc.kill()
+        except OSError:
+            pass
+        if self.group is not None:
+            self.group.kill_all()
+        elif self.slot is not None and self.plan.get("uid"):
+            cgroups.kill_uid(self.slot.uid)
         try:
             self.proc.wait(timeout=10)
         except subprocess.TimeoutExpired:
@@ -219,6 +364,12 @@ class ChildProcess:
     def discard(self) -> None:
         """Kill the child and remove its private folder (after reading its output)."""
         self.kill()
+        if self.group is not None:
+            self.group.remove()
+            self.group = None
+        if self.slot is not None:
+            self.slot.release()
+            self.slot = None
         shutil.rmtree(self.home, ignore_errors=True)
 
     def output(self) -> str:
@@ -234,7 +385,7 @@ class ChildProcess:
         return text
 
 
-_standby: dict[Limits, ChildProcess] = {}
+_standby: dict[tuple, ChildProcess] = {}
 _standby_lock = threading.Lock()
 
 
@@ -245,8 +396,9 @@ def acquire(limits: Limits | None = None) -> ChildProcess:
     child started ahead of time hides it from every submission but the first.
     """
     limits = limits or Limits()
+    key = (limits, disabled_layers())
     with _standby_lock:
-        child = _standby.pop(limits, None)
+        child = _standby.pop(key, None)
         if child is None or not child.alive:
             if child is not None:
                 child.discard()
@@ -254,7 +406,7 @@ def acquire(limits: Limits | None = None) -> ChildProcess:
             child.start()
         replacement = ChildProcess(limits)
         replacement.start()
-        _standby[limits] = replacement
+        _standby[key] = replacement
     return child
 
 
