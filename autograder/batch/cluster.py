@@ -11,7 +11,7 @@ Requirements: the optional extra `distributed` (`pip install 'cs231n-autograder[
 here and on the workers, the autograder installed on the workers, and the submissions
 visible to the workers at the same paths (a shared file system). Give each worker
 process one thread (`dask worker --nthreads 1`, one worker process per core): a task
-runs two child processes of its own.
+runs a child process of its own.
 """
 
 from collections.abc import Iterator
@@ -22,7 +22,7 @@ from autograder.batch.discover import BatchInputError
 CONNECT_TIMEOUT = "20s"
 
 
-def grade_on_cluster(paths: list[Path], address: str, parallel_lanes: bool = True) -> Iterator[tuple[Path, dict | None, str | None]]:
+def grade_on_cluster(paths: list[Path], address: str, parallel_lanes: bool = False) -> Iterator[tuple[Path, dict | None, str | None]]:
     try:
         from distributed import Client, as_completed
     except ImportError:

@@ -15,8 +15,11 @@ deterministic). The summary files are rebuilt from all the results at the end of
 every run. A lock file keeps two batches from writing the same folder at once.
 
 Workers: a local process pool (one worker per core by default; each worker grades
-one submission at a time, the engine running its two lanes side by side), or a Dask
-cluster (`autograder.batch.cluster`). Workers return results; only this process writes.
+one submission at a time in one child process, the engine's lanes one after the other,
+since the other workers keep the other cores busy), or a Dask cluster
+(`autograder.batch.cluster`). Workers return results; only this process writes.
+Callers of `run_batch` in a script need the usual `if __name__ == "__main__":` guard
+(the workers come from a multiprocessing fork server).
 """
 
 import fcntl
@@ -96,7 +99,7 @@ def _remove_stale_temporaries(folder: Path) -> None:
             stale.unlink(missing_ok=True)
 
 
-def grade_locally(paths: list[Path], workers: int, parallel_lanes: bool = True) -> Iterator[Outcome]:
+def grade_locally(paths: list[Path], workers: int, parallel_lanes: bool = False) -> Iterator[Outcome]:
     """Grade in a pool of worker processes, yielding outcomes as they complete.
 
     The workers come from a fork server (a clean process that imported the engine
@@ -123,7 +126,7 @@ def grade_locally(paths: list[Path], workers: int, parallel_lanes: bool = True) 
 
 
 def run_batch(submissions: list[Path], out: Path, workers: int | None = None, regrade: bool = False,
-              scheduler: str | None = None, parallel_lanes: bool = True,
+              scheduler: str | None = None, parallel_lanes: bool = False,
               on_start: Callable[[int, int], None] | None = None,
               on_result: Callable[[str, dict | None, str | None], None] | None = None) -> BatchSummary:
     """Grade `submissions` into `out`; see the module's documentation.

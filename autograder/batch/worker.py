@@ -40,7 +40,7 @@ def init_worker() -> None:
     warm_up()
 
 
-def grade_one(path: str, parallel_lanes: bool = True) -> dict:
+def grade_one(path: str, parallel_lanes: bool = False) -> dict:
     """The Gradescope-format results of the submission folder at `path`."""
     _register_finaliser()
     submission = Path(path)
