@@ -263,7 +263,7 @@ class ChildSandbox:
         if cfg.get("mount") or cfg.get("network"):
             try:
                 self._unshare(cfg)
-            except LayerError as exc:
+            except (LayerError, OSError) as exc:
                 for name in ("mount", "network"):
                     if cfg.get(name):
                         self.status[name] = f"skipped: {exc}"
@@ -271,7 +271,7 @@ class ChildSandbox:
         if cfg.get("mount"):
             try:
                 self._prepare_root(cfg["read_only"], cfg["home"])
-            except (LayerError, OSError) as exc:
+            except Exception as exc:  # noqa: BLE001
                 self.status["mount"] = f"skipped: {exc}"
                 cfg["mount"] = False
         if cfg.get("seccomp"):
@@ -338,8 +338,6 @@ class ChildSandbox:
         if uid is not None:
             try:
                 _own_tree(work, uid)
-                if not cfg.get("mount"):
-                    os.chmod(os.path.dirname(work), 0o711)
             except OSError as exc:
                 self.status["uid"] = f"skipped: {exc}"
                 uid = None
@@ -348,11 +346,16 @@ class ChildSandbox:
                 self._bind(work, read_only=False)
                 self._pivot()
                 self.status["mount"] = "in use"
-            except (LayerError, OSError) as exc:
+            except Exception as exc:  # noqa: BLE001
                 self.status["mount"] = f"skipped: {exc}"
-                if uid is not None and not all(_traversable_by_others(p) for p in interpreter_roots()):
-                    self.status["uid"] = "skipped: no private filesystem view to reach the interpreter"
-                    uid = None
+                cfg["mount"] = False
+        if uid is not None and not cfg.get("mount"):
+            # Without a private view, the real folders must be reachable by that uid.
+            if all(_traversable_by_others(p) for p in interpreter_roots()):
+                os.chmod(os.path.dirname(work), 0o711)
+            else:
+                self.status["uid"] = "skipped: the interpreter's folder is not reachable by other users"
+                uid = None
         os.chdir(work)
         if uid is not None:
             try:
@@ -364,19 +367,22 @@ class ChildSandbox:
             except OSError as exc:
                 self.status["uid"] = f"skipped: {exc}"
         elif self.in_userns:
-            _drop_capabilities()
-        _check(_libc.prctl(PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0), "no_new_privs")
+            try:
+                _drop_capabilities()
+            except LayerError as exc:
+                self.status["mount"] = f"in use, but its capabilities were kept: {exc}"
+        _libc.prctl(PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0)
         if cfg.get("landlock"):
             try:
                 abi = apply_landlock(cfg["read_only"], [work])
                 self.status["landlock"] = f"in use (ABI {abi})"
-            except (LayerError, OSError) as exc:
+            except Exception as exc:  # noqa: BLE001 - report, go on with the other layers
                 self.status["landlock"] = f"skipped: {exc}"
         if self.seccomp_filter is not None:
             try:
                 self.seccomp_filter.load()
                 self.status["seccomp"] = "in use"
-            except OSError as exc:
+            except Exception as exc:  # noqa: BLE001
                 self.status["seccomp"] = f"skipped: {exc}"
             self.seccomp_filter = None
         allowed = [*cfg.get("read_only", []), work] if cfg.get("read_only") else None
