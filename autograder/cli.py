@@ -13,6 +13,7 @@ from autograder.demo import demo_command
 from autograder.gradescope.build import gradescope_group
 from autograder.grading.command import grade_command
 from autograder.release.stubs import build_command
+from autograder.sandbox.doctor import doctor_command
 
 
 @click.group(context_settings={"help_option_names": ["-h", "--help"]})
@@ -27,6 +28,7 @@ main.add_command(grade_command)
 main.add_command(gradescope_group)
 main.add_command(demo_command)
 main.add_command(audit_command)
+main.add_command(doctor_command)
 
 if __name__ == "__main__":
     main()
