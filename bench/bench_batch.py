@@ -146,6 +146,11 @@ def main() -> int:
     print(f"grading time of one submission inside a worker: median {statistics.median(times):.2f} s, "
           f"90th percentile {times[int(0.9 * (len(times) - 1))]:.2f} s, "
           f"max {times[-1]:.2f} s ({kinds[slowest]}); sum {sum(times):.1f} s")
+    for group in ("correct", "bug"):
+        group_times = [t for name, t in inside.items() if kinds[name].startswith(group)]
+        if group_times:
+            print(f"  {'correct' if group == 'correct' else 'buggy'} submissions: median "
+                  f"{statistics.median(group_times):.2f} s, sum {sum(group_times):.1f} s")
     if nbgrader is None:
         print(f"nbgrader autograde: skipped ({why_not})")
     else:
