@@ -264,6 +264,26 @@ def test_deep_recursion(tmp_path):
     assert_scores(scores, zero=["predict"])
 
 
+def test_filling_the_disk(tmp_path):
+    if not layer_in_use("mount"):
+        pytest.skip("without the mount layer the scratch folder is on the real disk")
+    folder = build(tmp_path, attacks={"train": """
+        def train(self, X, y, **kwargs):
+            import os
+            chunk = b"0" * (1 << 20)
+            try:
+                for i in range(10_000):
+                    with open("fill-%d" % i, "wb") as fh:
+                        for _ in range(8):
+                            fh.write(chunk)
+            except OSError:
+                pass
+            return _reference_train(self, X, y, **kwargs)
+    """})
+    scores, _, _ = grade(folder)
+    assert_scores(scores)  # the writes stop at the scratch folder's size; train itself is fine
+
+
 # ------------------------------------------------------------------ escapes
 
 def test_sys_exit_at_import(tmp_path):

@@ -11,7 +11,8 @@ where the machine offers it and reported as skipped where it does not:
 - `uid`: an unprivileged user id of its own per child (only when the grader runs as root),
   which also makes `RLIMIT_NPROC` count that child's processes only.
 - `mount`: a private filesystem view (a mount namespace whose root holds only the
-  interpreter, the system libraries and the submission's scratch folder, like bubblewrap).
+  interpreter, the system libraries and the submission's scratch folder, like
+  bubblewrap); the scratch folder is the child's own copy in a size-limited tmpfs.
 - `network`: no network (an empty network namespace).
 - `landlock`: the kernel's Landlock LSM: file access limited to the same paths, no TCP,
   no signals to processes outside the sandbox, no abstract Unix sockets.
@@ -34,6 +35,7 @@ import ctypes
 import errno
 import os
 import resource
+import shutil
 import sys
 
 LAYER_DESCRIPTIONS = {
@@ -54,6 +56,8 @@ UID_BASE = 2_100_000_000
 """Sandbox users are UID_BASE + slot: far above any real account."""
 UID_SLOTS = 4096
 MAX_TASKS = 32
+SCRATCH_BYTES = 64 * 2**20
+"""What a child may write in its scratch folder (a tmpfs, when the mount layer is in use)."""
 """Processes and threads one child may have (RLIMIT_NPROC with its own uid, pids.max)."""
 
 _libc = ctypes.CDLL(None, use_errno=True)
@@ -335,26 +339,24 @@ class ChildSandbox:
     def setup(self, work: str) -> dict[str, str]:
         cfg = self.config
         uid = cfg.get("uid_number") if cfg.get("uid") else None
-        if uid is not None:
-            try:
-                _own_tree(work, uid)
-            except OSError as exc:
-                self.status["uid"] = f"skipped: {exc}"
-                uid = None
         if cfg.get("mount"):
             try:
-                self._bind(work, read_only=False)
+                self._scratch(work, uid)
                 self._pivot()
-                self.status["mount"] = "in use"
+                self.status["mount"] = f"in use (scratch: {SCRATCH_BYTES // 2**20} MiB in memory)"
             except Exception as exc:  # noqa: BLE001
                 self.status["mount"] = f"skipped: {exc}"
                 cfg["mount"] = False
         if uid is not None and not cfg.get("mount"):
-            # Without a private view, the real folders must be reachable by that uid.
-            if all(_traversable_by_others(p) for p in interpreter_roots()):
+            # Without a private view the child works in the real scratch folder, and the
+            # real folders must be reachable by that uid.
+            try:
+                if not all(_traversable_by_others(p) for p in interpreter_roots()):
+                    raise LayerError("the interpreter's folder is not reachable by other users")
+                _own_tree(work, uid)
                 os.chmod(os.path.dirname(work), 0o711)
-            else:
-                self.status["uid"] = "skipped: the interpreter's folder is not reachable by other users"
+            except (LayerError, OSError) as exc:
+                self.status["uid"] = f"skipped: {exc}"
                 uid = None
         os.chdir(work)
         if uid is not None:
@@ -389,6 +391,20 @@ class ChildSandbox:
         if allowed:
             sys.path[:] = [p for p in sys.path if p and any(_inside(os.path.realpath(p), a) for a in allowed)]
         return dict(self.status)
+
+    def _scratch(self, work: str, uid: int | None) -> None:
+        """The submission's folder, copied into a size-limited tmpfs at the same path.
+
+        The child reads and writes its own copy: the grader's staged folder is never
+        changed, and what the child writes is capped (SCRATCH_BYTES) and gone with it."""
+        target = self.new_root + work
+        os.makedirs(target, exist_ok=True)
+        owner = f",uid={uid},gid={uid}" if uid is not None else ""
+        self._mount("tmpfs", target, "tmpfs", MS_NOSUID | MS_NODEV,
+                    f"mode=0700,size={SCRATCH_BYTES},nr_inodes=4096{owner}")
+        shutil.copytree(work, target, symlinks=True, dirs_exist_ok=True)
+        if uid is not None:
+            _own_tree(target, uid)
 
     def _pivot(self) -> None:
         old = os.path.join(self.new_root, ".old-root")
