@@ -12,6 +12,7 @@ from autograder.check import check_command
 from autograder.demo import demo_command
 from autograder.gradescope.build import gradescope_group
 from autograder.grading.command import grade_command
+from autograder.nbgrader_course.command import nbgrader_command
 from autograder.release.stubs import build_command
 from autograder.sandbox.doctor import doctor_command
 
@@ -25,6 +26,7 @@ def main() -> None:
 main.add_command(build_command)
 main.add_command(check_command)
 main.add_command(grade_command)
+main.add_command(nbgrader_command)
 main.add_command(gradescope_group)
 main.add_command(demo_command)
 main.add_command(audit_command)

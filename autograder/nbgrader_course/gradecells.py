@@ -1,0 +1,148 @@
+"""The autograded cells: one nbgrader grade cell per graded function, filled from our engine.
+
+The course's notebooks carry one locked, autograded code cell per graded
+function (`autograder-svm_loss_naive`, ...), worth that function's points in the
+rubric. Students see what the cell is for; running it only prints a note. At
+autograde time nothing runs in a kernel: `fill_cell` replaces the cell's outputs
+with the engine's feedback for that function (a stdout stream, per property)
+followed by the points as the cell's result, which is how nbgrader reads
+partial credit (`nbgrader.utils.determine_grade`). nbgrader then stores the
+points as the cell's auto-graded score, and its feedback shows the text.
+"""
+
+from __future__ import annotations
+
+import copy
+
+from nbformat.v4 import new_code_cell, new_output
+
+from autograder.grading.rubric import FunctionRubric, load_rubric
+
+GRADE_ID_PREFIX = "autograder-"
+SCHEMA_VERSION = 3
+
+PLACEMENT: dict[str, tuple[str, str]] = {
+    "svm_loss_naive": ("svm", "svm-gradcheck"),
+    "svm_loss_vectorized": ("svm", "svm-vectorized-grad"),
+    "train": ("svm", "svm-train"),
+    "predict": ("svm", "svm-predict"),
+    "softmax_loss_naive": ("softmax", "softmax-gradcheck"),
+    "softmax_loss_vectorized": ("softmax", "softmax-vectorized"),
+}
+"""Each graded function's cell: the notebook it goes in and the cell it follows
+(when that cell is missing the grade cell goes at the end of the notebook)."""
+
+PUBLIC_CHECKS = {
+    "cs231n/classifiers/linear_svm.py": "tests/test_linear_svm.py",
+    "cs231n/classifiers/softmax.py": "tests/test_softmax.py",
+    "cs231n/classifiers/linear_classifier.py": "tests/test_linear_classifier.py",
+}
+
+
+def grade_id(function: str) -> str:
+    return GRADE_ID_PREFIX + function
+
+
+def function_of(cell_grade_id: str | None) -> str | None:
+    """The graded function of one of our grade cells, or None for any other cell."""
+    if cell_grade_id and cell_grade_id.startswith(GRADE_ID_PREFIX):
+        return cell_grade_id[len(GRADE_ID_PREFIX):]
+    return None
+
+
+def rubric_by_function() -> dict[str, FunctionRubric]:
+    return {r.function: r for r in load_rubric()}
+
+
+def cell_source(rubric: FunctionRubric) -> str:
+    points = sum(rubric.points.values())
+    check = PUBLIC_CHECKS.get(rubric.file)
+    lines = [
+        f"# Autograded: {rubric.display_name} in {rubric.file} ({points} points).",
+        "# The course autograder grades this function from your .py file after you",
+        "# submit; your points and its feedback appear under this cell in your feedback.",
+    ]
+    if check:
+        lines.append(f"# Check your work now with the public checks: pytest {check}")
+    lines.append(f'print("{rubric.display_name} is graded from {rubric.file} after you submit.")')
+    return "\n".join(lines)
+
+
+def new_grade_cell(rubric: FunctionRubric):
+    """The locked autograded code cell of one graded function (nbgrader schema 3)."""
+    gid = grade_id(rubric.function)
+    return new_code_cell(
+        cell_source(rubric),
+        id=gid,
+        metadata={
+            "deletable": False,
+            "editable": False,
+            "nbgrader": {
+                "grade": True,
+                "grade_id": gid,
+                "locked": True,
+                "points": sum(rubric.points.values()),
+                "schema_version": SCHEMA_VERSION,
+                "solution": False,
+                "task": False,
+            },
+        },
+    )
+
+
+def add_grade_cells(nb, notebook_name: str):
+    """A copy of `nb` with the grade cells of the functions placed in `notebook_name`."""
+    nb = copy.deepcopy(nb)
+    rubrics = rubric_by_function()
+    present = {c.get("metadata", {}).get("nbgrader", {}).get("grade_id") for c in nb.cells}
+    for function, (name, anchor) in PLACEMENT.items():
+        if name != notebook_name or function not in rubrics or grade_id(function) in present:
+            continue
+        cell = new_grade_cell(rubrics[function])
+        ids = [c.get("metadata", {}).get("nbgrader", {}).get("grade_id") for c in nb.cells]
+        position = ids.index(anchor) + 1 if anchor in ids else len(nb.cells)
+        nb.cells.insert(position, cell)
+    missing = set(rubrics) - set(PLACEMENT)
+    if missing:
+        raise KeyError(f"no notebook cell is planned for the graded functions {sorted(missing)} (PLACEMENT)")
+    return nb
+
+
+# --------------------------------------------------------------------------- feedback
+
+
+def feedback_text(function: str, results: dict) -> tuple[str, float, float]:
+    """(text, score, max score) of one function from a Gradescope-format results document."""
+    tests = [t for t in results["tests"] if t.get("tags", [None])[0] == function]
+    if not tests:
+        raise KeyError(f"the results hold no test of {function}")
+    rubric = rubric_by_function().get(function)
+    display = rubric.display_name if rubric else function
+    score = float(sum(t["score"] for t in tests))
+    max_score = float(sum(t["max_score"] for t in tests))
+    source = f", graded from your {rubric.file}" if rubric else ""
+    lines = [f"{display}: {score:g} / {max_score:g} points{source}", ""]
+    for test in tests:
+        title = test["name"].split(": ", 1)[-1]
+        mark = "passed" if test["status"] == "passed" else "FAILED"
+        lines.append(f"[{mark}] {title} ({test['score']:g} / {test['max_score']:g})")
+        if test["status"] != "passed":
+            lines.extend("    " + line if line else "" for line in test["output"].splitlines())
+    return "\n".join(lines) + "\n", score, max_score
+
+
+def fill_cell(cell, function: str, results: dict) -> None:
+    """Replace the cell's outputs by our feedback and, as its result, the points."""
+    text, score, max_score = feedback_text(function, results)
+    points = float(cell.metadata["nbgrader"]["points"])
+    if max_score != points:
+        raise ValueError(
+            f"cell {grade_id(function)} is worth {points:g} points but the rubric gives "
+            f"{function} {max_score:g}: run `autograder nbgrader init --force` and "
+            "`nbgrader generate_assignment` again"
+        )
+    cell.outputs = [
+        new_output("stream", name="stdout", text=text),
+        new_output("execute_result", data={"text/plain": repr(score)}, execution_count=None),
+    ]
+    cell.execution_count = None
