@@ -143,3 +143,21 @@ def test_read_only_paths_hold_the_interpreter_but_not_the_grader():
     project = str(Path(package).parent)
     if not any(layers._inside(project, root) for root in layers.interpreter_roots()):
         assert not any(layers._inside(package, p) for p in paths)
+
+
+def test_the_grader_reads_the_childs_cpu_time_itself(child):
+    proc, _ = child
+    before = proc.cpu_seconds()
+    proc.request({"op": "store", "seed": 5})
+    after = proc.cpu_seconds()
+    assert before is not None and after is not None and after >= before
+
+
+def test_bench_sandbox_quick():
+    import subprocess
+    import sys
+
+    script = Path(__file__).resolve().parent.parent / "bench" / "bench_sandbox.py"
+    out = subprocess.run([sys.executable, str(script), "--quick"], capture_output=True, text=True, timeout=300)
+    assert out.returncode == 0, out.stderr
+    assert "cpu ratio layers/off" in out.stdout

@@ -290,6 +290,23 @@ class ChildProcess:
             self.layers["cgroup"] = "skipped: the child could not be moved into its cgroup"
         _record_status(self.layers)
 
+    def cpu_seconds(self) -> float | None:
+        """CPU time the child's main thread has used so far, read by the grader from /proc.
+
+        Unlike anything the child reports about itself, student code cannot fake it
+        (it runs in that thread). Nanosecond resolution where /proc/PID/schedstat exists."""
+        if self.proc is None:
+            return None
+        try:
+            return int(Path(f"/proc/{self.proc.pid}/schedstat").read_text().split()[0]) / 1e9
+        except (OSError, ValueError, IndexError):
+            pass
+        try:
+            fields = Path(f"/proc/{self.proc.pid}/stat").read_text().rsplit(")", 1)[1].split()
+            return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+        except (OSError, ValueError, IndexError):
+            return None
+
     @property
     def alive(self) -> bool:
         return self.proc is not None and self.proc.poll() is None
