@@ -33,7 +33,7 @@ from autograder.grading import grade_submission
 from autograder.grading.rubric import load_rubric
 from autograder.paths import solutions_dir
 from autograder.report.results import dumps, to_results, write_results
-from autograder.sandbox import layers, process
+from autograder.sandbox import process
 from autograder.sandbox.process import Limits
 
 LIMITS = Limits(call_seconds=6.0)
@@ -49,7 +49,6 @@ REFERENCE_SNIPPET = "### BEGIN SOLUTION"
 MODULE_OF = {"svm_loss_naive": "linear_svm", "svm_loss_vectorized": "linear_svm",
              "softmax_loss_naive": "softmax", "softmax_loss_vectorized": "softmax",
              "train": "linear_classifier", "predict": "linear_classifier"}
-GRADER_PID = os.getpid()
 
 
 def _reference(module: str) -> str:
@@ -140,8 +139,22 @@ def layer_in_use(name: str) -> bool:
     return process.sandbox_status().get(name, "").startswith(("in use", "available"))
 
 
-def sandbox_uid_processes() -> list[int]:
-    """Processes running as a sandbox uid, standby children (and other graders' children) aside."""
+@pytest.fixture
+def slot_uids(monkeypatch) -> set[int]:
+    """The sandbox uids of the children started during one test."""
+    uids: set[int] = set()
+    original = process._Slot.__init__
+
+    def record(self):
+        original(self)
+        uids.add(self.uid)
+
+    monkeypatch.setattr(process._Slot, "__init__", record)
+    return uids
+
+
+def live_processes_of(uids: set[int]) -> list[int]:
+    """Live processes running as one of `uids`, the standby children aside."""
     standby = {c.proc.pid for c in process._standby.values() if c.proc is not None}
     found = []
     for entry in os.scandir("/proc"):
@@ -152,12 +165,7 @@ def sandbox_uid_processes() -> list[int]:
         except OSError:
             continue
         fields = dict(line.split(":", 1) for line in status.splitlines() if ":" in line)
-        uid = int(fields.get("Uid", "0").split()[0])
-        ppid = int(fields.get("PPid", "0").strip())
-        state = fields.get("State", "").strip()
-        # Children of this grader (not another xdist worker's) or orphans.
-        if layers.UID_BASE <= uid < layers.UID_BASE + layers.UID_SLOTS and ppid in (GRADER_PID, 1, 0) \
-                and not state.startswith(("Z", "X")):
+        if int(fields.get("Uid", "0").split()[0]) in uids and not fields.get("State", "").strip().startswith(("Z", "X")):
             found.append(int(entry.name))
     return found
 
@@ -215,7 +223,7 @@ def test_memory_bomb(tmp_path):
     assert "MemoryError" in json.dumps(results)
 
 
-def test_fork_bomb(tmp_path):
+def test_fork_bomb(tmp_path, slot_uids):
     if not (layer_in_use("seccomp") or layer_in_use("cgroup") or layer_in_use("uid")):
         pytest.skip("no layer limits processes here: a fork bomb would not be contained")
     folder = build(tmp_path, attacks={"train": """
@@ -226,7 +234,7 @@ def test_fork_bomb(tmp_path):
     """})
     scores, _, _ = grade(folder)
     assert_scores(scores, zero=["train"])
-    assert sandbox_uid_processes() == []
+    assert live_processes_of(slot_uids) == []
 
 
 def test_output_flood_is_truncated(tmp_path):
@@ -355,7 +363,7 @@ def test_killing_every_process_it_can(tmp_path):
     assert all(c.alive for c in process._standby.values())
 
 
-def test_background_daemon_rewriting_results_later(tmp_path):
+def test_background_daemon_rewriting_results_later(tmp_path, slot_uids):
     results_path = tmp_path / "out" / "results.json"
     folder = build(tmp_path, header={"linear_svm": fill("""
         import os as _os
@@ -394,10 +402,10 @@ def test_background_daemon_rewriting_results_later(tmp_path):
     time.sleep(1.5)
     assert results_path.read_text() == written
     assert json.loads(written)["score"] == 100
-    assert sandbox_uid_processes() == []
+    assert live_processes_of(slot_uids) == []
 
 
-def test_clean_up_kills_double_forked_daemons_even_when_fork_is_allowed(tmp_path, monkeypatch):
+def test_clean_up_kills_double_forked_daemons_even_when_fork_is_allowed(tmp_path, monkeypatch, slot_uids):
     """With the no-fork layer switched off, the cgroup or uid clean-up must still end a daemon."""
     if not (layer_in_use("cgroup") or layer_in_use("uid")):
         pytest.skip("no clean-up layer beyond the process group here")
@@ -430,6 +438,7 @@ def test_clean_up_kills_double_forked_daemons_even_when_fork_is_allowed(tmp_path
     write_results(results_path, results)
     time.sleep(0.5)
     assert processes_named(name) == []
+    assert live_processes_of(slot_uids) == []
     assert json.loads(results_path.read_text())["score"] == results["score"]
     process.release_standby()
 
