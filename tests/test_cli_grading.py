@@ -17,6 +17,7 @@ def test_grade_writes_gradescope_results_and_exits_zero_whatever_the_score(stub_
     results = json.loads(out.read_text())
     validate(results)
     assert results["score"] == 0
+    assert out.stat().st_mode & 0o777 == 0o644
     assert "svm_loss_naive: matches reference" in result.output
 
 

@@ -22,7 +22,7 @@ from autograder.batch.discover import BatchInputError
 CONNECT_TIMEOUT = "20s"
 
 
-def grade_on_cluster(paths: list[Path], address: str, parallel_lanes: bool = False) -> Iterator[tuple[Path, dict | None, str | None]]:
+def grade_on_cluster(paths: list[Path], address: str) -> Iterator[tuple[Path, dict | None, str | None]]:
     try:
         from distributed import Client, as_completed
     except ImportError:
@@ -36,7 +36,7 @@ def grade_on_cluster(paths: list[Path], address: str, parallel_lanes: bool = Fal
     except (OSError, TimeoutError, ValueError) as exc:
         raise BatchInputError(f"{address}: cannot reach the Dask scheduler ({exc})") from None
     try:
-        futures = client.map(grade_one, [str(path) for path in paths], parallel_lanes=parallel_lanes, pure=False)
+        futures = client.map(grade_one, [str(path) for path in paths], pure=False)
         by_key = {future.key: path for future, path in zip(futures, paths, strict=True)}
         for future in as_completed(futures, loop=client.loop):
             path = by_key[future.key]

@@ -99,7 +99,7 @@ def _remove_stale_temporaries(folder: Path) -> None:
             stale.unlink(missing_ok=True)
 
 
-def grade_locally(paths: list[Path], workers: int, parallel_lanes: bool = False) -> Iterator[Outcome]:
+def grade_locally(paths: list[Path], workers: int) -> Iterator[Outcome]:
     """Grade in a pool of worker processes, yielding outcomes as they complete.
 
     The workers come from a fork server (a clean process that imported the engine
@@ -112,7 +112,7 @@ def grade_locally(paths: list[Path], workers: int, parallel_lanes: bool = False)
     pool = ProcessPoolExecutor(max_workers=min(workers, len(paths)) or 1, mp_context=context,
                                initializer=worker.init_worker)
     try:
-        futures = {pool.submit(worker.grade_one, str(path), parallel_lanes): path for path in paths}
+        futures = {pool.submit(worker.grade_one, str(path)): path for path in paths}
         for future in as_completed(futures):
             path = futures[future]
             try:
@@ -126,7 +126,7 @@ def grade_locally(paths: list[Path], workers: int, parallel_lanes: bool = False)
 
 
 def run_batch(submissions: list[Path], out: Path, workers: int | None = None, regrade: bool = False,
-              scheduler: str | None = None, parallel_lanes: bool = False,
+              scheduler: str | None = None,
               on_start: Callable[[int, int], None] | None = None,
               on_result: Callable[[str, dict | None, str | None], None] | None = None) -> BatchSummary:
     """Grade `submissions` into `out`; see the module's documentation.
@@ -159,9 +159,9 @@ def run_batch(submissions: list[Path], out: Path, workers: int | None = None, re
             if scheduler:
                 from autograder.batch.cluster import grade_on_cluster
 
-                outcomes = grade_on_cluster(pending, scheduler, parallel_lanes=parallel_lanes)
+                outcomes = grade_on_cluster(pending, scheduler)
             else:
-                outcomes = grade_locally(pending, workers or default_workers(), parallel_lanes=parallel_lanes)
+                outcomes = grade_locally(pending, workers or default_workers())
             for path, document, error in outcomes:
                 if document is not None:
                     write_results(out / path.name / RESULTS_NAME, document)

@@ -40,7 +40,7 @@ def init_worker() -> None:
     warm_up()
 
 
-def grade_one(path: str, parallel_lanes: bool = False) -> dict:
+def grade_one(path: str) -> dict:
     """The Gradescope-format results of the submission folder at `path`."""
     _register_finaliser()
     submission = Path(path)
@@ -48,4 +48,4 @@ def grade_one(path: str, parallel_lanes: bool = False) -> dict:
         raise FileNotFoundError(
             f"{path}: not a folder on {socket.gethostname()} (workers on other machines need the "
             "submissions on a shared file system, at the same path)")
-    return to_results(grade_submission(submission, parallel=parallel_lanes))
+    return to_results(grade_submission(submission))

@@ -7,7 +7,6 @@ Crashes and hangs of the child are caught here and cost the function at hand onl
 """
 
 import time
-from concurrent.futures import ThreadPoolExecutor
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
 
@@ -104,18 +103,11 @@ def grade_function(session: Session, rubric: FunctionRubric) -> list[TestResult]
     return results
 
 
-LANES = (
-    ("svm_loss_naive", "svm_loss_vectorized", "train"),
-    ("softmax_loss_naive", "softmax_loss_vectorized", "predict"),
-)
-"""Functions graded together in one child; the lanes run side by side on two cores."""
-
-
 _warm = False
 
 
 def warm_up() -> None:
-    """Have every property's examples ready (once per process) before lanes start.
+    """Have every property's examples ready (once per process) before grading starts.
 
     They come from the example cache when it has them, else hypothesis draws them
     and the cache keeps them for the next process.
@@ -138,42 +130,25 @@ def warm_up() -> None:
     _warm = True
 
 
-def _grade_lane(submission: Path, limits: Limits, rubrics: list[FunctionRubric]):
-    with Session(submission, limits) as session:
-        results = {rubric.function: grade_function(session, rubric) for rubric in rubrics}
-    return results, getattr(session, "output", ""), session.timings
-
-
-def grade_submission(submission: Path, limits: Limits | None = None, functions: tuple[str, ...] | None = None,
-                     parallel: bool = True) -> GradeReport:
+def grade_submission(submission: Path, limits: Limits | None = None,
+                     functions: tuple[str, ...] | None = None) -> GradeReport:
     """Grade one student's folder; never raises for anything the student's code does.
 
-    Results come in rubric order whatever the lanes' timing, so the report is the
-    same with or without `parallel`.
+    One child runs the whole submission, in every mode (a single grade, a batch,
+    Gradescope, nbgrader), so the same submission always gets the same report,
+    what it printed included.
     """
     started = time.perf_counter()
     submission = Path(submission)
     limits = limits or Limits()
     warm_up()
     rubrics = [r for r in load_rubric() if functions is None or r.function in functions]
-    lanes = [[r for r in rubrics if r.function in lane] for lane in LANES]
-    lanes = [lane for lane in lanes if lane]
-    if parallel and len(lanes) > 1:
-        with ThreadPoolExecutor(len(lanes)) as pool:
-            outcomes = list(pool.map(lambda lane: _grade_lane(submission, limits, lane), lanes))
-    else:
-        # One child for everything: in a batch the cores are busy with other submissions.
-        outcomes = [_grade_lane(submission, limits, [r for lane in lanes for r in lane])]
-    by_function, outputs, timings = {}, [], {}
-    for results, output, lane_timings in outcomes:
-        by_function.update(results)
-        if output and output not in outputs:
-            outputs.append(output)
-        timings.update(lane_timings)
+    with Session(submission, limits) as session:
+        by_function = {rubric.function: grade_function(session, rubric) for rubric in rubrics}
     return GradeReport(
         submission=submission.name,
         tests=[t for r in rubrics for t in by_function[r.function]],
-        output="\n".join(outputs),
+        output=session.output,
         execution_time=time.perf_counter() - started,
-        timings=timings,
+        timings=session.timings,
     )

@@ -8,6 +8,7 @@ remembers which function caused it, so a crash costs that function's points only
 """
 
 import io
+import re
 import shutil
 import tempfile
 import time
@@ -72,6 +73,15 @@ def locate_graded_file(submission: Path, relative: str) -> tuple[Path | None, st
     return path, None
 
 
+_SCRATCH_PATH = re.compile(r"""(?:/[^\s:"'<>]+)?/(cs231n/)""")
+_TEMP_NAME = re.compile(r"""/[^\s:"'<>]*autograder-[A-Za-z0-9_-]+""")
+
+
+def stable_output(text: str) -> str:
+    """Printed text without the scratch folder's random path (numpy warnings print file names)."""
+    return _TEMP_NAME.sub("<scratch>", _SCRATCH_PATH.sub(r"\1", text))
+
+
 def decode_source(data: bytes) -> str:
     """Source text the way Python reads it: a BOM or a coding declaration decides the encoding."""
     encoding, _ = tokenize.detect_encoding(io.BytesIO(data).readline)
@@ -93,6 +103,7 @@ class Session:
         self.failed: dict[str, str] = {}
         self.timings: dict[str, dict] = {}
         self._trained: dict[tuple, list[dict]] = {}
+        self._outputs: list[str] = []
         self.child: ChildProcess | None = None
         self._stored: ChildProcess | None = None
         self.scratch_root: Path | None = None
@@ -111,11 +122,22 @@ class Session:
     def __exit__(self, *exc):
         self.close()
 
-    def close(self) -> None:
+    @property
+    def output(self) -> str:
+        """What the student's code printed, from every child this session used, with stable paths."""
+        texts = list(self._outputs)
         if self.child is not None:
-            self.output = self.child.output()
+            texts.append(self.child.output())
+        return stable_output("\n".join(t for t in texts if t))
+
+    def _retire_child(self) -> None:
+        if self.child is not None:
+            self._outputs.append(self.child.output())
             self.child.discard()
             self.child = None
+
+    def close(self) -> None:
+        self._retire_child()
         if self.scratch_root is not None:
             shutil.rmtree(self.scratch_root, ignore_errors=True)
             self.scratch_root = None
@@ -147,9 +169,7 @@ class Session:
             target.write_bytes(data)
 
     def _new_child(self) -> None:
-        if self.child is not None:
-            self.output = self.child.output()
-            self.child.discard()
+        self._retire_child()
         self.child = acquire(self.limits)
         self.child.setup(self.work)
 

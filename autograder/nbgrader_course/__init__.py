@@ -10,3 +10,7 @@
 
 Named `nbgrader_course`, not `nbgrader`, so that it never shadows the nbgrader package.
 """
+
+ASSIGNMENT = "linear_classifiers"
+"""nbgrader's name for the assignment."""
+DEFAULT_COURSE_ID = "cs231n"

@@ -6,7 +6,7 @@ from pathlib import Path
 
 import click
 
-from autograder.nbgrader_course.course import ASSIGNMENT, DEFAULT_COURSE_ID
+from autograder.nbgrader_course import ASSIGNMENT, DEFAULT_COURSE_ID
 
 SHORT_NAMES = {
     "svm_loss_naive": "svm naive",

@@ -25,13 +25,12 @@ from pathlib import Path
 
 import nbformat
 
+from autograder.nbgrader_course import ASSIGNMENT, DEFAULT_COURSE_ID  # noqa: E402,F401  (kept importable from here)
 from autograder.nbgrader_course.gradecells import add_grade_cells
 from autograder.nbgrader_course.zipcollect import COLLECTED_EXTENSIONS, LMS_FILENAME_REGEXP
 from autograder.paths import GRADED_FILES, assignment_dir
 from autograder.release import stubs
 
-ASSIGNMENT = "linear_classifiers"
-DEFAULT_COURSE_ID = "cs231n"
 NOTEBOOKS = ("svm", "softmax")
 CONFIG_NAME = "nbgrader_config.py"
 STUDENT_CONFIG_NAME = "student_nbgrader_config.py"

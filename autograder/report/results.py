@@ -104,6 +104,7 @@ def write_atomically_bytes(path: Path, data: bytes) -> None:
     path.parent.mkdir(parents=True, exist_ok=True)
     fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
     try:
+        os.fchmod(fd, 0o644)  # mkstemp makes 0600; results are read by instructors' tools and web servers
         with os.fdopen(fd, "wb") as fh:
             fh.write(data)
             fh.flush()
