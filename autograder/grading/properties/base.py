@@ -94,33 +94,77 @@ class Property:
         return _generated(self, self.strategy_key(function), strategy)
 
     def shrink(self, ctx, function: str) -> Failure | None:
+        """Let hypothesis find the smallest failing input, within SHRINK_BUDGET checks.
+
+        The budget counts checks, not seconds, so the outcome is deterministic. When it
+        is spent the run is stopped with the latest failure, which is the smallest so
+        far (hypothesis only tries inputs smaller than its current best). Failures are
+        remembered by input, so hypothesis's final replay fails the same way again.
+        """
         strategy = self.strategy(function)
         if strategy is None:
             return None
         crashed = []
+        seen: dict[bytes, Failure] = {}
+        checks = [0]
 
         @settings(max_examples=self.max_examples, phases=(Phase.generate, Phase.shrink), **_SETTINGS)
         @seed(_seed_of(self, self.strategy_key(function)))
         @given(strategy)
         def prop(case):
+            key = _case_key(case)
+            if key in seen:
+                raise seen[key]
             if crashed:
                 return
+            if checks[0] >= SHRINK_BUDGET:
+                raise _BudgetSpent(latest[0] if latest else None)
+            checks[0] += 1
             try:
                 self.check(ctx, function, case)
             except Failure as failure:
                 failure.inputs = failure.inputs or self.describe(function, case)
+                seen[key] = failure
+                latest[:] = [failure]
                 raise
             except ChildFailure:
                 crashed.append(True)
 
+        latest: list[Failure] = []
         try:
             with HYPOTHESIS_LOCK:
                 prop()
+        except _BudgetSpent as spent:
+            return spent.failure
         except Failure as failure:
             return failure
         except Exception:  # noqa: BLE001 - a flaky student function; keep the fast pass's example
             return None
         return None
+
+
+SHRINK_BUDGET = 60
+"""Checks hypothesis may run while looking for a failure and shrinking it, per property."""
+
+
+class _BudgetSpent(BaseException):
+    """Ends a hypothesis run at once (hypothesis lets BaseException through unshrunk)."""
+
+    def __init__(self, failure: Failure | None):
+        super().__init__("shrink budget spent")
+        self.failure = failure
+
+
+def _case_key(case) -> bytes:
+    """A byte string identifying an input (arrays by dtype, shape and content)."""
+    parts = []
+    for name in sorted(case):
+        value = case[name]
+        if isinstance(value, np.ndarray):
+            parts.append(f"{name}:{value.dtype.str}{value.shape}:".encode() + value.tobytes())
+        else:
+            parts.append(f"{name}={value!r}".encode())
+    return b"|".join(parts)
 
 
 def _seed_of(prop: Property, key: str) -> int:
