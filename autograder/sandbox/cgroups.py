@@ -45,6 +45,13 @@ class ChildGroup:
         (self.path / "pids.max").write_text(str(max_tasks))
         self.kill_all()  # whatever a crashed earlier grader left in this slot
 
+    @classmethod
+    def existing(cls, path: Path) -> "ChildGroup":
+        """A slot's cgroup found on disk (to clean up what an ended grader left)."""
+        group = cls.__new__(cls)
+        group.path = path
+        return group
+
     def add(self, pid: int) -> None:
         (self.path / "cgroup.procs").write_text(str(pid))
 

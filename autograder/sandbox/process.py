@@ -159,7 +159,28 @@ def sandbox_plan() -> dict:
     disabled = disabled_layers()
     if disabled not in _plans:
         _plans[disabled] = layers.plan(disabled)
+        if _plans[disabled]["cgroup"] and len(_plans) == 1:
+            _sweep_stale_groups()
     return _plans[disabled]
+
+
+def _sweep_stale_groups() -> None:
+    """Remove the cgroups of slots nobody holds (left by graders that ended without clean-up)."""
+    for path in (cgroups.V1_PIDS / cgroups.GROUP).glob("slot-*"):
+        try:
+            number = int(path.name.split("-", 1)[1])
+            fd = os.open(_SLOT_DIR / f"slot-{number}.lock", os.O_RDWR | os.O_CREAT | os.O_CLOEXEC, 0o600)
+        except (ValueError, OSError):
+            continue
+        try:
+            fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+            group = cgroups.ChildGroup.existing(path)
+            if group.kill_all(seconds=1.0):
+                group.remove()
+        except OSError:
+            pass
+        finally:
+            os.close(fd)
 
 
 _status: dict[str, str] = {}
