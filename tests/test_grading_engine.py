@@ -188,3 +188,18 @@ def test_bom_and_declared_encodings_are_read_like_python_does(tmp_path):
     (folder / "cs231n/classifiers/softmax.py").write_bytes(softmax.encode("latin-1"))
     report = grade_submission(folder, functions=("svm_loss_vectorized", "softmax_loss_vectorized"))
     assert report.score == 44, [t.output for t in report.tests if t.status == "failed"]
+
+
+def test_switching_tracing_off_around_a_loop_does_not_pass_the_speed_check(tmp_path):
+    sneaky = replace_function("softmax", "softmax_loss_vectorized", (
+        "def softmax_loss_vectorized(W, X, y, reg):\n"
+        "    import sys\n"
+        "    saved = sys.gettrace()\n"
+        "    sys.settrace(None)\n"
+        "    try:\n"
+        "        return softmax_loss_naive(W, X, y, reg)\n"
+        "    finally:\n"
+        "        sys.settrace(saved)\n"))
+    report = grade_submission(submission_with(tmp_path, "sneaky", softmax=sneaky), functions=("softmax_loss_vectorized",))
+    speed = next(t for t in report.tests if t.property == "speed")
+    assert speed.score == 0 and "tracing hooks" in speed.output

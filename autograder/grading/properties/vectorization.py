@@ -140,6 +140,29 @@ class NoLoops(Property):
                        "indexing, masks and sums over an axis instead of loops.")
 
 
+TRACE_HOOKS = ("settrace", "setprofile", "gettrace", "getprofile", "_getframe", "monitoring")
+"""Anything that could switch off or fool the count of Python work below."""
+
+
+def tampers_with_tracing(source: str) -> str | None:
+    """Why the file could hide Python work from the line count, or None.
+
+    The count is taken inside the student's own process; a file that touches the
+    tracing hooks anywhere (a name, an attribute or a string) is not counted.
+    """
+    try:
+        tree = ast.parse(source)
+    except SyntaxError:
+        return None  # reported by 'no Python loops'
+    for node in ast.walk(tree):
+        text = (node.id if isinstance(node, ast.Name) else node.attr if isinstance(node, ast.Attribute)
+                else node.value if isinstance(node, ast.Constant) and isinstance(node.value, str) else "")
+        for hook in TRACE_HOOKS:
+            if hook in text:
+                return f"the file refers to {hook} at line {node.lineno}"
+    return None
+
+
 STEP_SIZES = (20, 200)
 """Sample counts at which the Python work of a vectorized loss is counted."""
 STEP_GROWTH = 20
@@ -153,6 +176,10 @@ class Speed(Property):
     shrinkable = False
 
     def run(self, ctx, function):
+        tampering = tampers_with_tracing(ctx.source(function))
+        if tampering:
+            return Failure(f"{function} cannot be measured: {tampering}. A loss function has no use for "
+                           "Python's tracing hooks; remove them.")
         steps = ctx.python_steps(function, STEP_SIZES)
         if not steps.get("ok"):
             return Failure(f"{function} could not be measured.", error=steps.get("error", "unknown error"))
