@@ -44,7 +44,7 @@ def _worker_init():
 def _grade(folder: str) -> float:
     from autograder.grading import grade_submission
 
-    report = grade_submission(Path(folder), parallel=False)
+    report = grade_submission(Path(folder))
     assert report.score == 100, (folder, report.score)
     return report.score
 

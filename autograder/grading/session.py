@@ -75,10 +75,13 @@ def locate_graded_file(submission: Path, relative: str) -> tuple[Path | None, st
 
 _SCRATCH_PATH = re.compile(r"""(?:/[^\s:"'<>]+)?/(cs231n/)""")
 _TEMP_NAME = re.compile(r"""/[^\s:"'<>]*autograder-[A-Za-z0-9_-]+""")
+_LIBRARY_PATH = re.compile(r"""/[^\s:"'<>]*/(?:site|dist)-packages/""")
 
 
 def stable_output(text: str) -> str:
-    """Printed text without the scratch folder's random path (numpy warnings print file names)."""
+    """Printed text without machine-specific paths: numpy warnings name the file they come
+    from, the student's (in a random scratch folder) or numpy's own (wherever it is installed)."""
+    text = _LIBRARY_PATH.sub("", text)
     return _TEMP_NAME.sub("<scratch>", _SCRATCH_PATH.sub(r"\1", text))
 
 
