@@ -15,7 +15,7 @@ deterministic). The summary files are rebuilt from all the results at the end of
 every run. A lock file keeps two batches from writing the same folder at once.
 
 Workers: a local process pool (one worker per core by default; each worker grades
-one submission at a time in one child process, the engine's lanes one after the other,
+one submission at a time in one child process,
 since the other workers keep the other cores busy), or a Dask cluster
 (`autograder.batch.cluster`). Workers return results; only this process writes.
 Callers of `run_batch` in a script need the usual `if __name__ == "__main__":` guard

@@ -7,7 +7,7 @@ Crashes and hangs of the child are caught here and cost the function at hand onl
 """
 
 import time
-from dataclasses import asdict, dataclass, field
+from dataclasses import dataclass, field
 from pathlib import Path
 
 from autograder.grading import example_cache
@@ -31,8 +31,6 @@ class TestResult:
     status: str
     output: str
 
-    def to_json(self) -> dict:
-        return asdict(self)
 
 
 @dataclass

@@ -30,7 +30,8 @@ _SETTINGS = dict(
 
 
 HYPOTHESIS_LOCK = threading.RLock()
-"""Hypothesis runs one test at a time: grading lanes in threads take turns for it."""
+"""Hypothesis runs one test at a time: graders sharing a process in threads (Dask worker
+threads, for instance) take turns for it."""
 
 
 class Property:
@@ -83,7 +84,7 @@ class Property:
             return None
         case, failure = found
         failure.inputs = failure.inputs or self.describe(function, case)
-        if not self.shrinkable or ctx.function_failed(function) or failure.error and "did not finish" in failure.error:
+        if not self.shrinkable or ctx.function_failed(function):
             return failure
         return self.shrink(ctx, function) or failure
 
