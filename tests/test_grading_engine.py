@@ -203,3 +203,69 @@ def test_switching_tracing_off_around_a_loop_does_not_pass_the_speed_check(tmp_p
     report = grade_submission(submission_with(tmp_path, "sneaky", softmax=sneaky), functions=("softmax_loss_vectorized",))
     speed = next(t for t in report.tests if t.property == "speed")
     assert speed.score == 0 and "tracing hooks" in speed.output
+
+
+def _shown_shapes(output: str) -> dict[str, tuple]:
+    """The shapes in the 'Smallest failing input found' block of one feedback text."""
+    block = output.split("Smallest failing input found:\n", 1)[1]
+    shapes = {}
+    for name, shape in re.findall(r"^    (\w+) = array of shape \(([\d, ]+)\)", block, re.M):
+        shapes[name] = tuple(int(n) for n in shape.split(",") if n.strip())
+    return shapes
+
+
+@pytest.mark.parametrize("mutant_id, prop", [
+    ("svm_naive_reg_grad_no_factor_2", "matches_reference"),
+    ("softmax_vec_no_max_shift", "shift_invariance"),
+    ("svm_vec_reg_before_average", "regularization"),
+    ("predict_argmin", "matches_reference"),
+])
+def test_the_failing_input_shown_is_tiny(tmp_path, mutant_id, prop):
+    """Whatever the fast pass failed on, the student sees a 1-sample or 2-sample problem."""
+    from autograder.catalogue.mutants import catalogue_path, load_mutants, materialise
+
+    mutant = next(m for m in load_mutants(catalogue_path()) if m.id == mutant_id)
+    report = grade_submission(materialise(mutant, tmp_path / mutant_id), functions=(mutant.function,))
+    (test,) = [t for t in report.tests if t.property == prop]
+    assert test.status == "failed"
+    shapes = _shown_shapes(test.output)
+    assert shapes["X"][0] <= 2 and shapes["W"][0] <= 2 and shapes["W"][1] <= 3, test.output
+
+
+def test_the_ladder_is_simplest_first_and_only_small_inputs():
+    from autograder.grading import cases as C
+    from autograder.grading.properties.base import simplicity
+
+    for function in ("svm_loss_naive", "softmax_loss_vectorized", "train", "predict"):
+        for prop in for_function(function).values():
+            ladder = prop.ladder(function)
+            if prop.strategy(function) is None:
+                assert ladder == ()
+                continue
+            assert len(ladder) >= 10, (function, prop.id)
+            keys = [simplicity(case) for case in ladder]
+            assert keys == sorted(keys)
+            for case in ladder:
+                if "W" in case and prop.id != "large_margins":
+                    assert case["W"].shape[1] <= C.SMALL["max_c"]
+                if "X" in case:
+                    assert case["X"].shape[0] <= max(C.SMALL["max_n"], C.SMALL["max_c"])
+
+
+def test_the_ladder_never_decides_a_grade(tmp_path):
+    """A function wrong only on the simplest input of a ladder (never in the fast pass)
+    keeps its points: the ladder only chooses which failing input is shown."""
+    prop = for_function("svm_loss_naive")["matches_reference"]
+    fast_pass = [case["X"].tolist() for case in prop.explicit_cases("svm_loss_naive")]
+    fast_pass += [case["X"].tolist() for case in prop.generated_cases("svm_loss_naive")]
+    trap = next(case["X"].tolist() for case in prop.ladder("svm_loss_naive") if case["X"].tolist() not in fast_pass)
+    body = f"""
+def svm_loss_naive(W, X, y, reg):
+    loss, dW = svm_loss_vectorized(W, X, y, reg)
+    if X.tolist() == {trap!r}:
+        loss += 1.0
+    return loss, dW
+"""
+    folder = submission_with(tmp_path, "trap", linear_svm=replace_function("linear_svm", "svm_loss_naive", body))
+    report = grade_submission(folder, functions=("svm_loss_naive",))
+    assert report.score == report.max_score, [t.output for t in report.tests if t.status == "failed"]

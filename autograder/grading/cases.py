@@ -16,6 +16,14 @@ from hypothesis.extra.numpy import arrays
 from autograder.sandbox.shared import dev_arrays
 
 REGS = (0.1, 0.5, 1.0, 2.5, 10.0)
+SMALL = {"max_n": 2, "max_d": 2, "max_c": 3}
+"""Size bounds of the `small=True` variants of the strategies: the ladder of simplest
+inputs tried first when a property fails (`properties.base.Property.ladder`)."""
+
+
+def _bounded(small: bool, **bounds) -> list[int]:
+    """The given size bounds, or each capped by SMALL's (same name) when `small`."""
+    return [min(value, SMALL[name]) if small and name in SMALL else value for name, value in bounds.items()]
 KINK_CLEARANCE = 1e-3
 """SVM inputs keep every margin at least this far from the hinge kink, where a
 subgradient choice (> or >=) is free (SPEC: tests must not penalise either)."""
@@ -44,8 +52,10 @@ def case(W, X, y, reg=0.0, **extra) -> dict:
 
 
 @st.composite
-def loss_cases(draw, kind: str, regs=(0.0,) + REGS, max_n=6, max_d=5, max_c=5, w_range=200, x_range=300):
+def loss_cases(draw, kind: str, regs=(0.0,) + REGS, max_n=6, max_d=5, max_c=5, w_range=200, x_range=300,
+               small=False):
     """A small (W, X, y, reg) problem; kink-free for the SVM."""
+    max_n, max_d, max_c = _bounded(small, max_n=max_n, max_d=max_d, max_c=max_c)
     n = draw(st.integers(1, max_n), label="N")
     d = draw(st.integers(1, max_d), label="D")
     c = draw(st.integers(2, max_c), label="C")
@@ -86,9 +96,9 @@ def edge_cases(kind: str) -> list[dict]:
 
 
 @st.composite
-def shift_cases(draw, kind: str):
+def shift_cases(draw, kind: str, small=False):
     """A problem plus a vector v added to every column of W: offsets in the thousands."""
-    base = draw(loss_cases(kind, regs=(0.0,)))
+    base = draw(loss_cases(kind, regs=(0.0,), small=small))
     d = base["W"].shape[0]
     v = draw(arrays(np.int64, (d,), elements=st.integers(-1000, 1000)), label="v").astype(float)
     assume(np.any(np.abs(base["X"] @ v) >= 1000))
@@ -119,11 +129,12 @@ def large_gap_cases(kind: str) -> list[dict]:
 
 
 @st.composite
-def large_margin_cases(draw):
+def large_margin_cases(draw, small=False):
     """Data where each correct score beats every other score by at least `margin` > 1."""
-    n = draw(st.integers(1, 6), label="N")
-    c = draw(st.integers(2, 5), label="C")
-    extra = draw(st.integers(0, 2), label="extra features")
+    max_n, max_c, max_extra = _bounded(small, max_n=6, max_c=5, max_d=2)
+    n = draw(st.integers(1, max_n), label="N")
+    c = draw(st.integers(2, max_c), label="C")
+    extra = draw(st.integers(0, max_extra), label="extra features")
     margin = float(draw(st.integers(4, 40), label="margin"))
     y = draw(arrays(np.int64, (n,), elements=st.integers(0, c - 1)), label="y")
     noise = draw(hundredths((n, c), -30, 30), label="noise")
@@ -133,11 +144,12 @@ def large_margin_cases(draw):
 
 
 @st.composite
-def initial_loss_cases(draw):
+def initial_loss_cases(draw, small=False):
     """CS231n's sanity check: W = 1e-4 * randn on zero-mean data."""
-    c = draw(st.integers(2, 10), label="C")
-    n = draw(st.integers(1, 40), label="N")
-    d = draw(st.integers(1, 30), label="D")
+    max_c, max_n, max_d = _bounded(small, max_c=10, max_n=40, max_d=30)
+    c = draw(st.integers(2, max_c), label="C")
+    n = draw(st.integers(1, max_n), label="N")
+    d = draw(st.integers(1, max_d), label="D")
     seed = draw(st.integers(0, 2**16), label="seed")
     rng = np.random.RandomState(seed)
     X = rng.randn(n, d)
@@ -147,9 +159,9 @@ def initial_loss_cases(draw):
 
 
 @st.composite
-def permutation_cases(draw, kind: str):
+def permutation_cases(draw, kind: str, small=False):
     """A problem plus a permutation of the samples and one of the classes."""
-    base = draw(loss_cases(kind))
+    base = draw(loss_cases(kind, small=small))
     n, c = base["X"].shape[0], base["W"].shape[1]
     base["sample_order"] = np.array(draw(st.permutations(range(n)), label="sample order"), np.int64)
     base["class_order"] = np.array(draw(st.permutations(range(c)), label="class order"), np.int64)
@@ -176,11 +188,12 @@ def cs231n_dev_case(reg: float = 5e-6, seed: int = 231) -> dict:
 # ---- train() and predict() ----
 
 @st.composite
-def training_cases(draw):
+def training_cases(draw, small=False):
     """A small data set with distinct rows and every class present, and SGD settings."""
-    c = draw(st.integers(2, 4), label="C")
-    n = draw(st.integers(c, 12), label="N")
-    d = draw(st.integers(1, 4), label="D")
+    max_c, max_n, max_d = _bounded(small, max_c=4, max_n=12, max_d=4)
+    c = draw(st.integers(2, max_c), label="C")
+    n = draw(st.integers(c, max(c, max_n)), label="N")
+    d = draw(st.integers(1, max_d), label="D")
     X = draw(hundredths((n, d), -300, 300), label="X")
     X = X + np.arange(n)[:, None] * 7.0  # distinct rows, so a sampled row names its index
     y = np.array(draw(st.permutations([i % c for i in range(n)]), label="y"), np.int64)
@@ -223,10 +236,11 @@ def separable_data(seed: int, c: int, n_per_class: int = 40):
 
 
 @st.composite
-def prediction_cases(draw):
-    n = draw(st.integers(1, 8), label="N")
-    d = draw(st.integers(1, 5), label="D")
-    c = draw(st.integers(2, 6), label="C")
+def prediction_cases(draw, small=False):
+    max_n, max_d, max_c = _bounded(small, max_n=8, max_d=5, max_c=6)
+    n = draw(st.integers(1, max_n), label="N")
+    d = draw(st.integers(1, max_d), label="D")
+    c = draw(st.integers(2, max_c), label="C")
     W = draw(hundredths((d, c), -200, 200), label="W")
     X = draw(hundredths((n, d), -300, 300), label="X")
     scores = np.sort(X @ W, axis=1)

@@ -105,7 +105,7 @@ _warm = False
 
 
 def warm_up() -> None:
-    """Have every property's examples ready (once per process) before grading starts.
+    """Have every property's examples and ladder ready (once per process) before grading starts.
 
     They come from the example cache when it has them, else hypothesis draws them
     and the cache keeps them for the next process.
@@ -114,16 +114,13 @@ def warm_up() -> None:
     if _warm:
         return
     cached = example_cache.load()
-    missing = False
+    for key, cases in cached.items():
+        EXAMPLES.setdefault(key, cases)
     for rubric in load_rubric():
         for prop in for_function(rubric.function).values():
-            key = (prop.id, prop.strategy_key(rubric.function))
-            if key in cached:
-                EXAMPLES.setdefault(key, cached[key])
-            elif prop.strategy(rubric.function) is not None:
-                missing = True
             prop.generated_cases(rubric.function)
-    if missing:
+            prop.ladder(rubric.function)
+    if set(EXAMPLES) - set(cached):
         example_cache.save(dict(EXAMPLES))
     _warm = True
 

@@ -1,12 +1,21 @@
-"""How a property runs: a fast pass over cached examples, then hypothesis shrinks a failure.
+"""How a property runs: a fast pass over cached examples, then the smallest failing input.
 
 Fast pass: the examples of every property are drawn once per grading process by a
 derandomized hypothesis run (no database) and reused for every submission; the calls
-of one property go to the child in one request. Only when an example fails does
-hypothesis run the property for real against the child, derandomized again, to shrink
-the failure to the smallest input it can find, which is what the student sees. If
-shrinking cannot reproduce the failure, the fast pass's example is shown instead.
-Either way the result depends only on the submission (DESIGN principle 4).
+of one property go to the child in one request. Only when an example fails is the
+smallest failing input looked for, which is what the student sees:
+
+1. the ladder: the simplest inputs of the property's strategy at small sizes (N, D <= 2,
+   C <= 3), drawn once like the examples and sorted simplest first, are all tried in
+   one request; the first that fails is the answer. Most bugs show on a 1 x 2 problem,
+   and this costs one round trip instead of dozens of hypothesis steps;
+2. otherwise hypothesis runs the property for real against the child, derandomized
+   again, and shrinks the failure (within SHRINK_BUDGET checks);
+3. if shrinking cannot reproduce the failure, the fast pass's example is shown.
+
+The ladder only chooses what is shown: whether a property passes is decided by the
+fast pass alone. Either way the result depends only on the submission (DESIGN
+principle 4).
 """
 
 import threading
@@ -51,8 +60,8 @@ class Property:
         """Hand-picked inputs, always run first."""
         return []
 
-    def strategy(self, function: str):
-        """A hypothesis strategy of further inputs, or None."""
+    def strategy(self, function: str, small: bool = False):
+        """A hypothesis strategy of further inputs, or None; `small`: its small-size variant."""
         return None
 
     def strategy_key(self, function: str) -> str:
@@ -86,7 +95,34 @@ class Property:
         failure.inputs = failure.inputs or self.describe(function, case)
         if not self.shrinkable or ctx.function_failed(function):
             return failure
+        on_ladder = self.first_failure_on_ladder(ctx, function)
+        if on_ladder is not None:
+            smaller_case, smaller = on_ladder
+            return smaller if simplicity(smaller_case) <= simplicity(case) else failure
+        if ctx.function_failed(function):
+            return failure
         return self.shrink(ctx, function) or failure
+
+    def ladder(self, function: str) -> tuple:
+        """The simplest inputs of the small strategy, simplest first (drawn once per process)."""
+        strategy = self.strategy(function, small=True)
+        if strategy is None:
+            return ()
+        return _ladder(self, self.strategy_key(function), strategy)
+
+    def first_failure_on_ladder(self, ctx, function: str):
+        """(case, Failure) of the first ladder input that fails, or None (none fails, or a crash)."""
+        ladder = self.ladder(function)
+        if not ladder:
+            return None
+        try:
+            found = self.evaluate(ctx, function, list(ladder))
+        except ChildFailure:
+            return None  # the session has marked the function as crashed; the fast pass's failure stands
+        if found is not None:
+            case, failure = found
+            failure.inputs = failure.inputs or self.describe(function, case)
+        return found
 
     def generated_cases(self, function: str) -> tuple:
         strategy = self.strategy(function)
@@ -172,7 +208,36 @@ def _seed_of(prop: Property, key: str) -> int:
     return zlib.crc32(f"{prop.id}/{key}".encode())
 
 
+def simplicity(case: dict) -> tuple[int, float]:
+    """Smaller is simpler: the number of array entries, then the sum of their magnitudes."""
+    entries, magnitude = 0, 0.0
+    for name in sorted(case):
+        value = case[name]
+        if isinstance(value, np.ndarray):
+            entries += value.size
+            if value.dtype.kind == "f":
+                magnitude += float(np.abs(value).sum())
+        elif isinstance(value, float):
+            magnitude += abs(value)
+    return entries, round(magnitude, 9)
+
+
 EXAMPLES: dict[tuple[str, str], tuple] = {}
+LADDER_DRAWS = 60
+"""Inputs drawn from a property's small strategy for its ladder (duplicates dropped)."""
+
+
+def _draw(prop: Property, key: str, strategy, count: int) -> list:
+    drawn = []
+
+    @settings(max_examples=count, phases=(Phase.generate,), **_SETTINGS)
+    @seed(_seed_of(prop, key))
+    @given(strategy)
+    def record(case):
+        drawn.append(case)
+
+    record()
+    return drawn
 
 
 def _generated(prop: Property, key: str, strategy) -> tuple:
@@ -180,16 +245,17 @@ def _generated(prop: Property, key: str, strategy) -> tuple:
     cache_key = (prop.id, key)
     with HYPOTHESIS_LOCK:
         if cache_key not in EXAMPLES:
-            drawn = []
+            EXAMPLES[cache_key] = tuple(_draw(prop, key, strategy, prop.max_examples))
+        return EXAMPLES[cache_key]
 
-            @settings(max_examples=prop.max_examples, phases=(Phase.generate,), **_SETTINGS)
-            @seed(_seed_of(prop, key))
-            @given(strategy)
-            def record(case):
-                drawn.append(case)
 
-            record()
-            EXAMPLES[cache_key] = tuple(drawn)
+def _ladder(prop: Property, key: str, strategy) -> tuple:
+    """A property's ladder: distinct small inputs, simplest first (kept with the examples)."""
+    cache_key = (prop.id, f"ladder/{key}")
+    with HYPOTHESIS_LOCK:
+        if cache_key not in EXAMPLES:
+            distinct = {_case_key(case): case for case in _draw(prop, cache_key[1], strategy, LADDER_DRAWS)}
+            EXAMPLES[cache_key] = tuple(sorted(distinct.values(), key=lambda case: (simplicity(case), _case_key(case))))
         return EXAMPLES[cache_key]
 
 

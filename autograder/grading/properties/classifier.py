@@ -32,8 +32,8 @@ class TrainingProperty(Property):
     def explicit_cases(self, function):
         return C.basic_training_cases()
 
-    def strategy(self, function):
-        return C.training_cases()
+    def strategy(self, function, small=False):
+        return C.training_cases(small=small)
 
     def strategy_key(self, function):
         return "train"
@@ -208,8 +208,8 @@ class PredictProperty(Property):
     def explicit_cases(self, function):
         return C.basic_prediction_cases()
 
-    def strategy(self, function):
-        return C.prediction_cases()
+    def strategy(self, function, small=False):
+        return C.prediction_cases(small=small)
 
     def strategy_key(self, function):
         return "predict"

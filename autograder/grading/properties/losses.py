@@ -120,8 +120,8 @@ class MatchesReference(LossProperty):
         kind = kind_of(function)
         return C.basic_cases(kind) + C.edge_cases(kind)
 
-    def strategy(self, function):
-        return C.loss_cases(kind_of(function))
+    def strategy(self, function, small=False):
+        return C.loss_cases(kind_of(function), small=small)
 
     def strategy_key(self, function):
         return kind_of(function)
@@ -170,8 +170,8 @@ class NumericalGradient(LossProperty):
     step = 1e-5
     checked = 6
 
-    def strategy(self, function):
-        return C.loss_cases(kind_of(function), max_d=3, max_c=4)
+    def strategy(self, function, small=False):
+        return C.loss_cases(kind_of(function), max_d=3, max_c=4, small=small)
 
     def strategy_key(self, function):
         return kind_of(function)
@@ -222,8 +222,8 @@ class ShiftInvariance(LossProperty):
     id = "shift_invariance"
     title = "shift invariance and large scores"
 
-    def strategy(self, function):
-        return C.shift_cases(kind_of(function))
+    def strategy(self, function, small=False):
+        return C.shift_cases(kind_of(function), small=small)
 
     def strategy_key(self, function):
         return kind_of(function)
@@ -274,8 +274,8 @@ class LargeMargins(LossProperty):
     title = "zero loss at large margins"
     max_examples = 8
 
-    def strategy(self, function):
-        return C.large_margin_cases()
+    def strategy(self, function, small=False):
+        return C.large_margin_cases(small=small)
 
     def strategy_key(self, function):
         return "all"
@@ -314,8 +314,8 @@ class InitialLoss(LossProperty):
     title = "initial loss with small weights"
     max_examples = 6
 
-    def strategy(self, function):
-        return C.initial_loss_cases()
+    def strategy(self, function, small=False):
+        return C.initial_loss_cases(small=small)
 
     def strategy_key(self, function):
         return "all"
@@ -349,8 +349,8 @@ class Regularization(LossProperty):
     id = "regularization"
     title = "regularization term and gradient"
 
-    def strategy(self, function):
-        return C.loss_cases(kind_of(function), regs=C.REGS)
+    def strategy(self, function, small=False):
+        return C.loss_cases(kind_of(function), regs=C.REGS, small=small)
 
     def strategy_key(self, function):
         return kind_of(function)
@@ -389,8 +389,8 @@ class AveragingSymmetry(LossProperty):
     id = "averaging_symmetry"
     title = "averaging and symmetry"
 
-    def strategy(self, function):
-        return C.permutation_cases(kind_of(function))
+    def strategy(self, function, small=False):
+        return C.permutation_cases(kind_of(function), small=small)
 
     def strategy_key(self, function):
         return kind_of(function)
@@ -445,8 +445,8 @@ class Hygiene(LossProperty):
     title = "inputs unchanged, outputs well formed"
     max_examples = 4
 
-    def strategy(self, function):
-        return C.loss_cases(kind_of(function))
+    def strategy(self, function, small=False):
+        return C.loss_cases(kind_of(function), small=small)
 
     def strategy_key(self, function):
         return kind_of(function)
