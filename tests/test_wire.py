@@ -20,8 +20,19 @@ def test_nested_values_and_arrays_roundtrip():
     assert out["a"] == [1, 2.5, "x", None, True]
     np.testing.assert_array_equal(out["W"], msg["W"])
     assert out["W"].dtype == np.float64 and out["y"].dtype == np.int64
-    assert out["scalar"].shape == () and float(out["scalar"]) == 3.5
+    assert type(out["scalar"]) is float and out["scalar"] == 3.5  # numpy scalars arrive as Python numbers
     assert out["empty"].shape == (0, 3)
+
+
+def test_zero_dimensional_and_unaligned_arrays_roundtrip():
+    msg = {"loss": np.array(2.5), "flags": np.array([True, False, True]), "after": np.arange(3.0),
+           "ints": [np.int64(4), np.bool_(True)]}
+    out = roundtrip(msg)
+    assert out["loss"].shape == () and float(out["loss"]) == 2.5
+    np.testing.assert_array_equal(out["flags"], msg["flags"])
+    np.testing.assert_array_equal(out["after"], msg["after"])  # 3 bytes of booleans before it
+    out["after"][0] = 7.0  # decoded arrays are the receiver's own, writable
+    assert out["ints"] == [4, True]
 
 
 def test_non_contiguous_arrays_are_sent_by_value():

@@ -69,14 +69,22 @@ def loss_cases(draw, kind: str, regs=(0.0,) + REGS, max_n=6, max_d=5, max_c=5, w
 
 
 def fixed_case(seed: int, n: int, d: int, c: int, reg: float = 0.0, kind: str = "softmax") -> dict:
-    """A reproducible random problem (kink-free when kind is 'svm')."""
+    """A reproducible random problem (kink-free when kind is 'svm'); a new dict of shared read-only arrays."""
+    return case(*_fixed_arrays(seed, n, d, c, kind), reg)
+
+
+@functools.cache
+def _fixed_arrays(seed: int, n: int, d: int, c: int, kind: str) -> tuple[np.ndarray, ...]:
+    """Made once per process: every submission is checked on the same fixed problems."""
     rng = np.random.RandomState(seed)
     while True:
         W = np.round(rng.uniform(-2, 2, size=(d, c)), 2)
         X = np.round(rng.uniform(-3, 3, size=(n, d)), 2)
-        y = rng.randint(0, c, size=n)
+        y = rng.randint(0, c, size=n).astype(np.int64)
         if kind != "svm" or clear_of_kink(W, X, y):
-            return case(W, X, y, reg)
+            for arr in (W, X, y):
+                arr.flags.writeable = False
+            return W, X, y
 
 
 def basic_cases(kind: str) -> list[dict]:

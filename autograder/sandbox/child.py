@@ -1,8 +1,9 @@
 """The program that runs inside the child process and calls the student's code.
 
-Started by `process.ChildProcess` as ``python -I -B child.py REQUEST_FD RESPONSE_FD`` in a
-private scratch folder that holds the staged `cs231n` package (the release's files plus
-the student's three graded modules). It reads requests, calls the student's functions
+Forked by the zygote (`zygote.py`, which calls `run`), or started by
+`process.ChildProcess` as ``python -I -B child.py REQUEST_FD RESPONSE_FD CONFIG``, in a
+private folder; `setup` points it at the staged `cs231n` package (the release's files
+plus the student's three graded modules). It reads requests, calls the student's functions
 on the arrays it is given and answers with plain numbers and arrays (see `wire`). It
 never decides anything: every comparison happens in the grader.
 
@@ -460,8 +461,20 @@ def serve(request_fd: int, response_fd: int) -> None:
             wire.write_message(responses, {"ok": False, "error": f"unsendable answer: {exc}"})
 
 
-if __name__ == "__main__":
-    # Made before the first request: a standby child does this while it waits.
+def prepare() -> None:
+    """Made before the first request (by a standby child while it waits, or once by the zygote)."""
     stored["W"], stored["X"], stored["y"] = dev_arrays(231)
     stored["seed"] = 231
+
+
+def run(config: dict, request_fd: int, response_fd: int) -> None:
+    """A child forked by the zygote: its layers' first step, then requests until the grader closes."""
+    global SANDBOX
+    SANDBOX = layers.ChildSandbox(config)
+    SANDBOX.start()
+    serve(request_fd, response_fd)
+
+
+if __name__ == "__main__":
+    prepare()
     serve(int(sys.argv[1]), int(sys.argv[2]))

@@ -59,6 +59,7 @@ def report() -> dict:
         "landlock ABI": layers.landlock_abi(),
         "bubblewrap (not needed: the mount layer does its job)": shutil.which("bwrap") or "not installed",
         "switched off": os.environ.get(process.DISABLE_VARIABLE, "") or "nothing",
+        "children start": process.start_mode(),
     }
     return {"machine": machine, "offered": offered, "status": status}
 

@@ -16,6 +16,12 @@ children use and why the others are skipped (also shown by `autograder doctor`).
 `AUTOGRADER_SANDBOX_DISABLE` (comma-separated layer names, or `all`) switches layers
 off, e.g. to see the plain fallback that a laptop without them gets.
 
+Start-up: children are forked from a zygote (`zygote.py`, see `Zygote`), a clean
+process that imported numpy and the child's code once, instead of starting Python and
+numpy again for every submission. Where that is not possible (not Linux, no child
+subreaper, the seccomp layer is off so student code could leave orphans behind, or
+AUTOGRADER_ZYGOTE=0) each child is started with exec, as the zygote itself is.
+
 Clean-up: when a child is ended, its process group, its cgroup (every process it ever
 started, double-forked daemons included) and, without a cgroup, every process of its
 uid are killed. Slots (uid and cgroup) are held with a lock file, so grader processes
@@ -31,6 +37,7 @@ import resource
 import selectors
 import shutil
 import signal
+import socket
 import subprocess
 import sys
 import tempfile
@@ -42,6 +49,8 @@ from pathlib import Path
 from autograder.sandbox import cgroups, layers, wire
 
 CHILD_SCRIPT = Path(__file__).with_name("child.py")
+ZYGOTE_SCRIPT = Path(__file__).with_name("zygote.py")
+ZYGOTE_VARIABLE = "AUTOGRADER_ZYGOTE"
 MAX_OUTPUT_BYTES = 8 * 1024 * 1024
 SHOWN_OUTPUT_CHARS = 2000
 DISABLE_VARIABLE = "AUTOGRADER_SANDBOX_DISABLE"
@@ -106,19 +115,24 @@ class _DeadlineReader:
         self.selector.close()
 
 
+def limit_settings(limits: Limits) -> list[tuple[str, int, int]]:
+    """The child's resource limits as (RLIMIT name, soft, hard)."""
+    return [
+        ("RLIMIT_CORE", 0, 0),
+        ("RLIMIT_CPU", limits.cpu_seconds, limits.cpu_seconds + 5),
+        ("RLIMIT_AS", limits.memory_bytes, limits.memory_bytes),
+        ("RLIMIT_FSIZE", limits.file_bytes, limits.file_bytes),
+        ("RLIMIT_NOFILE", limits.open_files, limits.open_files),
+    ]
+
+
 def _child_limits(limits: Limits):
-    settings = (
-        (resource.RLIMIT_CORE, (0, 0)),
-        (resource.RLIMIT_CPU, (limits.cpu_seconds, limits.cpu_seconds + 5)),
-        (resource.RLIMIT_AS, (limits.memory_bytes, limits.memory_bytes)),
-        (resource.RLIMIT_FSIZE, (limits.file_bytes, limits.file_bytes)),
-        (resource.RLIMIT_NOFILE, (limits.open_files, limits.open_files)),
-    )
+    settings = limit_settings(limits)
 
     def apply():
-        for which, value in settings:
+        for name, soft, hard in settings:
             try:
-                resource.setrlimit(which, value)
+                resource.setrlimit(getattr(resource, name), (soft, hard))
             except (ValueError, OSError):  # e.g. RLIMIT_AS on macOS: the deadline still holds
                 pass
         # Writing past the output limit raises an error in the student's code
@@ -245,6 +259,178 @@ class _Slot:
             self.fd = -1
 
 
+class ZygoteError(Exception):
+    """The zygote cannot start a child (the caller starts one with exec instead)."""
+
+
+class _ForkedChild:
+    """What `subprocess.Popen` offers, for a child forked by the zygote and re-parented to us."""
+
+    def __init__(self, pid: int):
+        self.pid = pid
+        self.returncode: int | None = None
+
+    def poll(self) -> int | None:
+        if self.returncode is None:
+            try:
+                pid, status = os.waitpid(self.pid, os.WNOHANG)
+            except ChildProcessError:  # reaped elsewhere: it has ended, how is unknown
+                self.returncode = -signal.SIGKILL
+                return self.returncode
+            if pid:
+                self.returncode = os.waitstatus_to_exitcode(status)
+        return self.returncode
+
+    def wait(self, timeout: float | None = None) -> int:
+        deadline = None if timeout is None else time.monotonic() + timeout
+        pause = 0.0005
+        while self.poll() is None:
+            if deadline is not None and time.monotonic() > deadline:
+                raise subprocess.TimeoutExpired(str(self.pid), timeout)
+            time.sleep(pause)
+            pause = min(pause * 2, 0.05)
+        return self.returncode
+
+    def kill(self) -> None:
+        if self.poll() is None:
+            try:
+                os.kill(self.pid, signal.SIGKILL)
+            except ProcessLookupError:
+                pass
+
+
+_PR_SET_CHILD_SUBREAPER = 36
+
+
+def _become_subreaper() -> str | None:
+    """Make this process adopt its orphaned descendants (the zygote's children); None if done."""
+    if sys.platform != "linux":
+        return "not Linux"
+    import ctypes
+
+    libc = ctypes.CDLL(None, use_errno=True)
+    if libc.prctl(_PR_SET_CHILD_SUBREAPER, 1, 0, 0, 0) != 0:
+        return f"prctl(PR_SET_CHILD_SUBREAPER): {os.strerror(ctypes.get_errno())}"
+    return None
+
+
+class Zygote:
+    """The grader's handle on its zygote (see `zygote.py`): one per grader process."""
+
+    READY_SECONDS = 60.0
+
+    def __init__(self):
+        self.owner = os.getpid()
+        self.lock = threading.Lock()
+        self.home = Path(tempfile.mkdtemp(prefix="autograder-zygote-"))
+        ours, theirs = socket.socketpair(socket.AF_UNIX, socket.SOCK_SEQPACKET)
+        try:
+            self.proc = subprocess.Popen(
+                [sys.executable, "-I", "-B", str(ZYGOTE_SCRIPT), str(theirs.fileno())],
+                cwd=self.home, env=child_environment(self.home), stdin=subprocess.DEVNULL,
+                stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, pass_fds=(theirs.fileno(),),
+                start_new_session=True, close_fds=True,
+            )
+        finally:
+            theirs.close()
+        self.socket = ours
+        try:
+            answer = self._answer(self.READY_SECONDS)
+        except ZygoteError:
+            self.stop()
+            raise
+        if not answer.get("ready"):
+            self.stop()
+            raise ZygoteError(answer.get("error", "the zygote did not start"))
+
+    def _answer(self, seconds: float) -> dict:
+        self.socket.settimeout(seconds)
+        try:
+            data = self.socket.recv(1 << 16)
+        except (TimeoutError, OSError) as exc:
+            raise ZygoteError(f"the zygote did not answer ({exc})") from None
+        if not data:
+            raise ZygoteError("the zygote has ended")
+        try:
+            return json.loads(data)
+        except ValueError:
+            raise ZygoteError("the zygote sent an unreadable answer") from None
+
+    def spawn(self, request: dict, fds: tuple[int, int, int]) -> int:
+        """Fork a child; its pid (our own child by now, as we are its subreaper)."""
+        with self.lock:
+            try:
+                socket.send_fds(self.socket, [json.dumps(request).encode()], list(fds))
+            except OSError as exc:
+                raise ZygoteError(f"the zygote cannot be reached ({exc})") from None
+            answer = self._answer(30.0)
+        if "pid" not in answer:
+            raise ZygoteError(answer.get("error", "the zygote did not fork"))
+        return int(answer["pid"])
+
+    def alive(self) -> bool:
+        return self.proc.poll() is None
+
+    def stop(self) -> None:
+        try:
+            self.socket.close()
+        except OSError:
+            pass
+        if self.proc.poll() is None:
+            self.proc.kill()
+        try:
+            self.proc.wait(timeout=10)
+        except subprocess.TimeoutExpired:
+            pass
+        shutil.rmtree(self.home, ignore_errors=True)
+
+
+_zygote: Zygote | None = None
+_zygote_problem: str | None = None
+_zygote_lock = threading.Lock()
+
+
+def zygote_for(plan: dict) -> Zygote | None:
+    """This process's zygote, started on first use; None when children must be exec'd."""
+    global _zygote, _zygote_problem
+    if os.environ.get(ZYGOTE_VARIABLE, "1") == "0" or not plan.get("seccomp"):
+        return None  # without seccomp, student code could fork, and we would adopt its orphans
+    with _zygote_lock:
+        if _zygote is not None and (_zygote.owner != os.getpid() or not _zygote.alive()):
+            if _zygote.owner == os.getpid():
+                _zygote.stop()
+            _zygote = None
+        if _zygote is None and _zygote_problem is None:
+            _zygote_problem = _become_subreaper()
+            if _zygote_problem is None:
+                try:
+                    _zygote = Zygote()
+                except (ZygoteError, OSError) as exc:
+                    _zygote_problem = str(exc)
+            if _zygote_problem:
+                log.warning("children are started with exec, not forked from a zygote: %s", _zygote_problem)
+        return _zygote
+
+
+def start_mode() -> str:
+    """How children start in this process: forked from the zygote, or exec and why."""
+    if os.environ.get(ZYGOTE_VARIABLE, "1") == "0":
+        return f"exec (switched off: {ZYGOTE_VARIABLE}=0)"
+    if not sandbox_plan().get("seccomp"):
+        return "exec (a zygote needs the seccomp layer: without it student code could fork)"
+    if zygote_for(sandbox_plan()) is None:
+        return f"exec ({_zygote_problem})"
+    return "forked from a zygote (numpy imported once)"
+
+
+def stop_zygote() -> None:
+    global _zygote
+    with _zygote_lock:
+        if _zygote is not None and _zygote.owner == os.getpid():
+            _zygote.stop()
+        _zygote = None
+
+
 class ChildProcess:
     """One running child; `request` sends a message and waits for the answer.
 
@@ -257,7 +443,7 @@ class ChildProcess:
         self.limits = limits or Limits()
         self.home = Path(tempfile.mkdtemp(prefix="autograder-child-"))
         self.log_path = self.home / "output.log"
-        self.proc: subprocess.Popen | None = None
+        self.proc: subprocess.Popen | _ForkedChild | None = None
         self.plan = dict(sandbox_plan())
         self.layers: dict[str, str] = {}
         self.slot: _Slot | None = None
@@ -280,18 +466,23 @@ class ChildProcess:
         req_r, self._req_w = os.pipe()
         self._resp_r, resp_w = os.pipe()
         with open(self.log_path, "ab") as log_file:
-            self.proc = subprocess.Popen(
-                [sys.executable, "-I", "-B", str(CHILD_SCRIPT), str(req_r), str(resp_w), json.dumps(config)],
-                cwd=self.home,
-                env=child_environment(self.home),
-                stdin=subprocess.DEVNULL,
-                stdout=log_file,
-                stderr=log_file,
-                pass_fds=(req_r, resp_w),
-                start_new_session=True,
-                preexec_fn=_child_limits(self.limits),
-                close_fds=True,
-            )
+            try:
+                self.proc = self._fork(config, (req_r, resp_w, log_file.fileno()))
+            except ZygoteError as exc:
+                log.warning("starting a child with exec: %s", exc)
+            if self.proc is None:
+                self.proc = subprocess.Popen(
+                    [sys.executable, "-I", "-B", str(CHILD_SCRIPT), str(req_r), str(resp_w), json.dumps(config)],
+                    cwd=self.home,
+                    env=child_environment(self.home),
+                    stdin=subprocess.DEVNULL,
+                    stdout=log_file,
+                    stderr=log_file,
+                    pass_fds=(req_r, resp_w),
+                    start_new_session=True,
+                    preexec_fn=_child_limits(self.limits),
+                    close_fds=True,
+                )
         os.close(req_r)
         os.close(resp_w)
         if self.group is not None:
@@ -300,6 +491,15 @@ class ChildProcess:
             except OSError as exc:
                 _record_status({"cgroup": f"skipped: {exc}"})
                 self.group = None
+
+    def _fork(self, config: dict, fds: tuple[int, int, int]) -> "_ForkedChild | None":
+        """The child forked by this process's zygote, or None when there is none."""
+        zygote = zygote_for(self.plan)
+        if zygote is None:
+            return None
+        request = {"config": config, "home": str(self.home), "environment": child_environment(self.home),
+                   "limits": limit_settings(self.limits)}
+        return _ForkedChild(zygote.spawn(request, fds))
 
     def setup(self, work: Path) -> None:
         """Point the child at a staged submission folder; it applies its layers there."""
@@ -450,8 +650,9 @@ def acquire(limits: Limits | None = None) -> ChildProcess:
 
 @atexit.register
 def release_standby() -> None:
-    """End the children kept in reserve (at exit, or before forking workers)."""
+    """End the children kept in reserve and the zygote (at exit, or before forking workers)."""
     with _standby_lock:
         for child in _standby.values():
             child.discard()
         _standby.clear()
+    stop_zygote()

@@ -12,6 +12,7 @@ library only.
 """
 
 import json
+import math
 import struct
 
 import numpy as np
@@ -25,35 +26,38 @@ class WireError(Exception):
     """A message that is malformed, too large or not plain data."""
 
 
+def _placeholder(arrays: list[np.ndarray], arr: np.ndarray) -> dict:
+    dtype = arr.dtype
+    if dtype.kind not in _ALLOWED_KINDS:
+        raise WireError(f"cannot send an array of dtype {dtype}")
+    if dtype.byteorder == ">":
+        dtype = dtype.newbyteorder("<")
+        arr = arr.astype(dtype)
+    arrays.append(arr if arr.flags.c_contiguous else np.ascontiguousarray(arr))
+    return {"__array__": len(arrays) - 1, "dtype": dtype.str, "shape": list(arr.shape)}
+
+
 def encode(obj) -> bytes:
-    """Serialise nested dicts/lists of JSON scalars and numpy arrays."""
+    """Serialise nested dicts/lists of JSON scalars and numpy arrays.
+
+    numpy scalars arrive as plain Python numbers; arrays (0-d ones included) as arrays.
+    The JSON encoder walks the structure in C and calls `default` for arrays only.
+    """
     arrays: list[np.ndarray] = []
 
-    def walk(value):
-        if isinstance(value, np.ndarray) or isinstance(value, np.generic):
-            arr = np.asarray(value)
-            if arr.dtype.kind not in _ALLOWED_KINDS:
-                raise WireError(f"cannot send an array of dtype {arr.dtype}")
-            if not arr.flags.c_contiguous:
-                arr = arr.copy(order="C")
-            arrays.append(arr)
-            return {
-                "__array__": len(arrays) - 1,
-                "dtype": arr.dtype.newbyteorder("<").str if arr.dtype.byteorder == ">" else arr.dtype.str,
-                "shape": list(arr.shape),
-            }
-        if isinstance(value, dict):
-            return {str(k): walk(v) for k, v in value.items()}
-        if isinstance(value, (list, tuple)):
-            return [walk(v) for v in value]
-        if value is None or isinstance(value, (bool, int, float, str)):
-            return value
+    def default(value):
+        if isinstance(value, np.ndarray):
+            return _placeholder(arrays, value)
+        if isinstance(value, np.generic) and value.dtype.kind in _ALLOWED_KINDS:
+            return value.item()
         raise WireError(f"cannot send a value of type {type(value).__name__}")
 
-    header = json.dumps(walk(obj), allow_nan=True).encode()
+    try:
+        header = json.dumps(obj, default=default, allow_nan=True).encode()
+    except (TypeError, ValueError) as exc:  # e.g. a dict key that is not a string or a number
+        raise WireError(f"cannot send this value: {exc}") from None
     parts = [struct.pack(">I", len(header)), header]
-    for arr in arrays:
-        parts.append(arr.astype(arr.dtype.newbyteorder("<"), copy=False).tobytes())
+    parts.extend(arr.tobytes() for arr in arrays)
     return b"".join(parts)
 
 
@@ -69,61 +73,82 @@ def _read_exact(stream, n: int) -> bytes:
     return b"".join(chunks)
 
 
+_DTYPES: dict[str, np.dtype] = {}
+
+
+def _dtype(name) -> np.dtype:
+    dtype = _DTYPES.get(name) if isinstance(name, str) else None
+    if dtype is None:
+        try:
+            dtype = np.dtype(str(name))
+        except (TypeError, ValueError) as exc:
+            raise WireError(f"bad array description: {exc}") from None
+        if dtype.kind not in _ALLOWED_KINDS or dtype.itemsize > 16:
+            raise WireError(f"dtype {dtype} is not allowed")
+        if len(_DTYPES) < 64:
+            _DTYPES[str(name)] = dtype
+    return dtype
+
+
 def read_message(stream, max_bytes: int = MAX_MESSAGE_BYTES):
-    """Read one message from a binary stream; raises EOFError or WireError."""
+    """Read one message from a binary stream; raises EOFError or WireError.
+
+    The header is parsed first; each array placeholder is checked (allowed dtype, sane
+    shape, in order) as the JSON parser meets it, the total size is checked against
+    `max_bytes`, and only then are the arrays' bytes read, in one piece.
+    """
     (header_len,) = struct.unpack(">I", _read_exact(stream, 4))
     if header_len > MAX_HEADER_BYTES:
         raise WireError(f"header of {header_len} bytes is too large")
+    specs: list[tuple[dict, np.dtype, tuple[int, ...], int]] = []
+
+    def hook(value: dict):
+        if "__array__" not in value:
+            return value
+        if value.get("__array__") != len(specs):
+            raise WireError("array placeholders out of order")
+        dtype = _dtype(value.get("dtype"))
+        try:
+            shape = tuple(int(s) for s in value["shape"])
+        except (KeyError, TypeError, ValueError) as exc:
+            raise WireError(f"bad array description: {exc}") from None
+        if any(s < 0 for s in shape) or len(shape) > 8:
+            raise WireError(f"bad array shape {shape}")
+        holder: dict = {}
+        specs.append((holder, dtype, shape, math.prod(shape) * dtype.itemsize))
+        return holder
+
     try:
-        header = json.loads(_read_exact(stream, header_len))
+        header = json.loads(_read_exact(stream, header_len), object_hook=hook)
     except (UnicodeDecodeError, json.JSONDecodeError) as exc:
         raise WireError(f"header is not JSON: {exc}") from None
-    specs: list[tuple[np.dtype, tuple[int, ...]]] = []
+    total = sum(spec[3] for spec in specs)
+    if total > max_bytes:
+        raise WireError(f"message larger than {max_bytes} bytes")
+    payload = bytearray(_read_exact(stream, total)) if total else bytearray()
+    arrays: dict[int, np.ndarray] = {}
+    offset = 0
+    for holder, dtype, shape, nbytes in specs:
+        arr = np.frombuffer(payload, dtype=dtype, count=nbytes // dtype.itemsize, offset=offset).reshape(shape)
+        if offset % dtype.alignment:
+            arr = arr.copy()
+        arrays[id(holder)] = arr
+        offset += nbytes
+    if not specs:
+        return header
+    return _rebuild(header, arrays)
 
-    def collect(value):
-        if isinstance(value, dict):
-            if "__array__" in value:
-                idx = value.get("__array__")
-                if idx != len(specs):
-                    raise WireError("array placeholders out of order")
-                try:
-                    dtype = np.dtype(str(value["dtype"]))
-                    shape = tuple(int(s) for s in value["shape"])
-                except (KeyError, TypeError, ValueError) as exc:
-                    raise WireError(f"bad array description: {exc}") from None
-                if dtype.kind not in _ALLOWED_KINDS or dtype.itemsize > 16:
-                    raise WireError(f"dtype {dtype} is not allowed")
-                if any(s < 0 for s in shape) or len(shape) > 8:
-                    raise WireError(f"bad array shape {shape}")
-                specs.append((dtype, shape))
-                return
-            for v in value.values():
-                collect(v)
-        elif isinstance(value, list):
-            for v in value:
-                collect(v)
 
-    collect(header)
-    total = 0
-    for dtype, shape in specs:
-        total += int(np.prod(shape, dtype=np.int64)) * dtype.itemsize
-        if total > max_bytes:
-            raise WireError(f"message larger than {max_bytes} bytes")
-    arrays = []
-    for dtype, shape in specs:
-        nbytes = int(np.prod(shape, dtype=np.int64)) * dtype.itemsize
-        arrays.append(np.frombuffer(_read_exact(stream, nbytes), dtype=dtype).reshape(shape).copy())
-
-    def rebuild(value):
-        if isinstance(value, dict):
-            if "__array__" in value:
-                return arrays[value["__array__"]]
-            return {k: rebuild(v) for k, v in value.items()}
-        if isinstance(value, list):
-            return [rebuild(v) for v in value]
-        return value
-
-    return rebuild(header)
+def _rebuild(value, arrays: dict[int, np.ndarray]):
+    """The header with every placeholder replaced by its array (placeholders are identified by object)."""
+    if isinstance(value, dict):
+        found = arrays.get(id(value))
+        if found is not None:
+            return found
+        return {k: _rebuild(v, arrays) if isinstance(v, (dict, list)) else v for k, v in value.items()}
+    if isinstance(value, list):
+        return [_rebuild(v, arrays) if isinstance(v, (dict, list)) else v for v in value]
+    return value
 
 
 def write_message(stream, obj) -> None:

@@ -262,13 +262,24 @@ def _ladder(prop: Property, key: str, strategy) -> tuple:
 # ---- numeric helpers shared by the property families ----
 
 def close(actual, expected, rtol: float = 1e-5, atol: float = 1e-7) -> bool:
-    """Relative comparison, with an absolute floor scaled to the expected magnitude."""
+    """Relative comparison, with an absolute floor scaled to the expected magnitude.
+
+    The same test as `np.allclose(actual, expected, rtol, atol * scale)`, where scale is
+    max(1, max |expected|); finite values (nearly all of them) take a path several times
+    faster than np.allclose, which matters at a thousand comparisons per submission.
+    """
     actual = np.asarray(actual, dtype=float)
     expected = np.asarray(expected, dtype=float)
     if actual.shape != expected.shape:
         return False
-    scale = max(1.0, float(np.max(np.abs(expected)))) if expected.size else 1.0
-    return bool(np.allclose(actual, expected, rtol=rtol, atol=atol * scale, equal_nan=False))
+    if not expected.size:
+        return True
+    magnitude = np.abs(expected)
+    scale = max(1.0, float(magnitude.max()))
+    difference = np.abs(actual - expected) if np.isfinite(actual).all() else None
+    if difference is None or not np.isfinite(scale):
+        return bool(np.allclose(actual, expected, rtol=rtol, atol=atol * scale, equal_nan=False))
+    return bool((difference <= atol * scale + rtol * magnitude).all())
 
 
 def worst_entry(actual, expected) -> str:
