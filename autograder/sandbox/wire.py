@@ -93,19 +93,22 @@ def _dtype(name) -> np.dtype:
 def read_message(stream, max_bytes: int = MAX_MESSAGE_BYTES):
     """Read one message from a binary stream; raises EOFError or WireError.
 
-    The header is parsed first; each array placeholder is checked (allowed dtype, sane
-    shape, in order) as the JSON parser meets it, the total size is checked against
-    `max_bytes`, and only then are the arrays' bytes read, in one piece.
+    The header is parsed first: the JSON parser hands every array placeholder to `hook`,
+    which checks it (allowed dtype, sane shape, in order, the running total within
+    `max_bytes`) and puts an empty array of that kind in its place. Then the arrays'
+    bytes are read, in one piece, straight into those arrays.
     """
     (header_len,) = struct.unpack(">I", _read_exact(stream, 4))
     if header_len > MAX_HEADER_BYTES:
         raise WireError(f"header of {header_len} bytes is too large")
-    specs: list[tuple[dict, np.dtype, tuple[int, ...], int]] = []
+    arrays: list[np.ndarray] = []
+    total = 0
 
     def hook(value: dict):
+        nonlocal total
         if "__array__" not in value:
             return value
-        if value.get("__array__") != len(specs):
+        if value["__array__"] != len(arrays):
             raise WireError("array placeholders out of order")
         dtype = _dtype(value.get("dtype"))
         try:
@@ -114,41 +117,24 @@ def read_message(stream, max_bytes: int = MAX_MESSAGE_BYTES):
             raise WireError(f"bad array description: {exc}") from None
         if any(s < 0 for s in shape) or len(shape) > 8:
             raise WireError(f"bad array shape {shape}")
-        holder: dict = {}
-        specs.append((holder, dtype, shape, math.prod(shape) * dtype.itemsize))
-        return holder
+        total += math.prod(shape) * dtype.itemsize
+        if total > max_bytes:
+            raise WireError(f"message larger than {max_bytes} bytes")
+        arrays.append(np.empty(shape, dtype))
+        return arrays[-1]
 
     try:
         header = json.loads(_read_exact(stream, header_len), object_hook=hook)
     except (UnicodeDecodeError, json.JSONDecodeError) as exc:
         raise WireError(f"header is not JSON: {exc}") from None
-    total = sum(spec[3] for spec in specs)
-    if total > max_bytes:
-        raise WireError(f"message larger than {max_bytes} bytes")
-    payload = bytearray(_read_exact(stream, total)) if total else bytearray()
-    arrays: dict[int, np.ndarray] = {}
-    offset = 0
-    for holder, dtype, shape, nbytes in specs:
-        arr = np.frombuffer(payload, dtype=dtype, count=nbytes // dtype.itemsize, offset=offset).reshape(shape)
-        if offset % dtype.alignment:
-            arr = arr.copy()
-        arrays[id(holder)] = arr
-        offset += nbytes
-    if not specs:
-        return header
-    return _rebuild(header, arrays)
-
-
-def _rebuild(value, arrays: dict[int, np.ndarray]):
-    """The header with every placeholder replaced by its array (placeholders are identified by object)."""
-    if isinstance(value, dict):
-        found = arrays.get(id(value))
-        if found is not None:
-            return found
-        return {k: _rebuild(v, arrays) if isinstance(v, (dict, list)) else v for k, v in value.items()}
-    if isinstance(value, list):
-        return [_rebuild(v, arrays) if isinstance(v, (dict, list)) else v for v in value]
-    return value
+    if total:
+        payload = _read_exact(stream, total)
+        offset = 0
+        for arr in arrays:
+            if arr.nbytes:
+                arr.reshape(-1).view(np.uint8)[:] = np.frombuffer(payload, np.uint8, arr.nbytes, offset)
+                offset += arr.nbytes
+    return header
 
 
 def write_message(stream, obj) -> None:

@@ -179,7 +179,7 @@ class Learns(Property):
         for seed, (c, cls) in enumerate(((2, "LinearSVM"), (3, "Softmax"), (4, "LinearSVM"))):
             X, y = C.separable_data(400 + seed, c)
             out.append({"X": X, "y": y, "cls": cls, "seed": seed, "learning_rate": 0.05, "reg": 1e-4,
-                        "num_iters": 300, "batch_size": 32})
+                        "num_iters": 150, "batch_size": 32})
         return out
 
     def describe(self, function, case):

@@ -190,7 +190,11 @@ class Speed(Property):
                 f"N = {STEP_SIZES[0]} samples and {large} for N = {STEP_SIZES[1]}. A vectorized version "
                 "executes the same few lines whatever N is, which is what makes it fast.",
                 hint="look for a loop over samples, in this function or in anything it calls.")
-        timing = ctx.time_at_scale(function, cs231n_dev_case())
+        timing = ctx.time_at_scale(function, cs231n_dev_case(), repeats=1)
+        if not timing.get("error") and timing["function"] <= SPEED_FACTOR * timing["matrix_products"]:
+            return None
+        # Slow (or failing) once: measured again, best of three, before it costs points.
+        timing = ctx.time_at_scale(function, cs231n_dev_case(), repeats=3)
         if timing.get("error"):
             return Failure(f"{function} raised an error at CS231n's dev-set size (N = 500, D = 3073, C = 10).",
                            error=timing["error"])
