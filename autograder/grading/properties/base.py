@@ -5,8 +5,8 @@ derandomized hypothesis run (no database) and reused for every submission; the c
 of one property go to the child in one request. Only when an example fails is the
 smallest failing input looked for, which is what the student sees:
 
-1. the ladder: the simplest inputs of the property's strategy at small sizes (N, D <= 2,
-   C <= 3), drawn once like the examples and sorted simplest first, are all tried in
+1. the ladder: inputs hypothesis draws from the property's own strategy at small sizes
+   (N, D <= 2, C <= 3), once like the examples, sorted simplest first and all tried in
    one request; the first that fails is the answer. Most bugs show on a 1 x 2 problem,
    and this costs one round trip instead of dozens of hypothesis steps;
 2. otherwise hypothesis runs the property for real against the child, derandomized
