@@ -269,3 +269,28 @@ def svm_loss_naive(W, X, y, reg):
     folder = submission_with(tmp_path, "trap", linear_svm=replace_function("linear_svm", "svm_loss_naive", body))
     report = grade_submission(folder, functions=("svm_loss_naive",))
     assert report.score == report.max_score, [t.output for t in report.tests if t.status == "failed"]
+
+
+def test_a_hang_while_looking_for_a_smaller_input_costs_nothing_more(tmp_path):
+    """The search for a smaller failing input only chooses what is shown: a function that
+    hangs on one of its inputs still has its other checks graded as usual."""
+    prop = for_function("svm_loss_naive")["matches_reference"]
+    fast_pass = [case["X"].tolist() for case in prop.explicit_cases("svm_loss_naive")]
+    fast_pass += [case["X"].tolist() for case in prop.generated_cases("svm_loss_naive")]
+    trap = next(case["X"].tolist() for case in prop.ladder("svm_loss_naive") if case["X"].tolist() not in fast_pass)
+    body = f"""
+def svm_loss_naive(W, X, y, reg):
+    if X.tolist() == {trap!r}:
+        while True:
+            pass
+    loss, dW = svm_loss_vectorized(W, X, y, reg)
+    return loss, dW - reg * W
+"""
+    folder = submission_with(tmp_path, "hang", linear_svm=replace_function("linear_svm", "svm_loss_naive", body))
+    report = grade_submission(folder, limits=Limits(call_seconds=2.0), functions=("svm_loss_naive",))
+    by_property = {t.property: t for t in report.tests}
+    assert by_property["matches_reference"].status == "failed"
+    assert "Smallest failing input found" in by_property["matches_reference"].output
+    assert not any("did not finish" in t.output or "could not be checked" in t.output for t in report.tests)
+    assert by_property["hygiene"].status == by_property["large_margins"].status == "passed"
+    assert by_property["regularization"].status == "failed"

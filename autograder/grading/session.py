@@ -208,6 +208,14 @@ class Session:
     def function_failed(self, function: str) -> bool:
         return function in self.failed
 
+    def excuse(self, function: str) -> None:
+        """Forget a crash or hang of `function` met while looking for a smaller failing input.
+
+        That search only chooses what feedback shows, so it must not cost the function's
+        other checks: they run as usual, in a new child if this one is gone.
+        """
+        self.failed.pop(function, None)
+
     def source(self, function: str) -> str:
         return self.sources.get(MODULE_OF_FUNCTION[function], "")
 

@@ -95,12 +95,14 @@ class Property:
         failure.inputs = failure.inputs or self.describe(function, case)
         if not self.shrinkable or ctx.function_failed(function):
             return failure
-        on_ladder = self.first_failure_on_ladder(ctx, function)
+        try:
+            on_ladder = self.first_failure_on_ladder(ctx, function)
+        except ChildFailure:  # a crash or hang on a ladder input: show the fast pass's failure
+            ctx.excuse(function)  # feedback-only work must not cost the function's other checks
+            return failure
         if on_ladder is not None:
             smaller_case, smaller = on_ladder
             return smaller if simplicity(smaller_case) <= simplicity(case) else failure
-        if ctx.function_failed(function):
-            return failure
         return self.shrink(ctx, function) or failure
 
     def ladder(self, function: str) -> tuple:
@@ -111,14 +113,11 @@ class Property:
         return _ladder(self, self.strategy_key(function), strategy)
 
     def first_failure_on_ladder(self, ctx, function: str):
-        """(case, Failure) of the first ladder input that fails, or None (none fails, or a crash)."""
+        """(case, Failure) of the first ladder input that fails, or None when none fails."""
         ladder = self.ladder(function)
         if not ladder:
             return None
-        try:
-            found = self.evaluate(ctx, function, list(ladder))
-        except ChildFailure:
-            return None  # the session has marked the function as crashed; the fast pass's failure stands
+        found = self.evaluate(ctx, function, list(ladder))
         if found is not None:
             case, failure = found
             failure.inputs = failure.inputs or self.describe(function, case)
@@ -177,6 +176,9 @@ class Property:
             return failure
         except Exception:  # noqa: BLE001 - a flaky student function; keep the fast pass's example
             return None
+        finally:
+            if crashed:
+                ctx.excuse(function)  # feedback-only work must not cost the function's other checks
         return None
 
 
