@@ -129,6 +129,8 @@ def test_doctor_lists_layers_and_checks_a_live_child():
         assert all(v for k, v in live["blocked"].items() if k.startswith(("read", "write")))
     if offered["seccomp"] is None:
         assert live["blocked"]["fork"]
+    if process.start_mode().startswith("forked"):
+        assert live["blocked"]["signal the zygote it was forked from"]
     text = CliRunner().invoke(doctor_command, ["--no-live"]).output
     for name in (*layers.ALWAYS, *layers.OPTIONAL):
         assert name in text

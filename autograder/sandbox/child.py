@@ -262,6 +262,9 @@ def op_probe(req):
     def read(path):
         return lambda: open(path, "rb").read(1)
 
+    def signal(pid):
+        return lambda: os.kill(int(pid), 0)
+
     def write(path):
         def action():
             with open(path, "ab"):
@@ -274,6 +277,8 @@ def op_probe(req):
         "udp": udp,
         "signal the grader": lambda: os.kill(int(req["grader_pid"]), 0),
     }
+    for name, pid in req.get("signal", {}).items():
+        checks[f"signal {name}"] = signal(pid)
     for path in req.get("read", []):
         checks[f"read {path}"] = read(path)
     for path in req.get("write", []):

@@ -4,7 +4,7 @@ It lists every layer of the sandbox (see `layers`), whether this machine offers 
 why not, then starts one real child, sets it up in a throwaway scratch folder and has
 it try what student code must not do (fork, open a TCP or UDP socket, read the hidden
 properties or the reference solutions, write outside its scratch folder, signal the
-grader). Nothing is graded and nothing is written outside a temporary folder.
+grader or the zygote it was forked from). Nothing is graded and nothing is written outside a temporary folder.
 """
 
 import json
@@ -39,7 +39,10 @@ def live_check() -> dict:
             reads.append(str(solutions_dir() / "cs231n" / "classifiers" / "softmax.py"))
         except Exception:  # noqa: BLE001 - no material installed: skip that probe
             pass
-        answer = child.request({"op": "probe", "grader_pid": os.getpid(), "read": reads,
+        others = {}
+        if isinstance(child.proc, process._ForkedChild):
+            others["the zygote it was forked from"] = process.zygote_for(child.plan).proc.pid
+        answer = child.request({"op": "probe", "grader_pid": os.getpid(), "read": reads, "signal": others,
                                 "write": [str(outside), str(work / "allowed.txt")]})
         blocked = dict(answer.get("blocked", {}))
         inside_works = not blocked.pop(f"write {work / 'allowed.txt'}", True)
