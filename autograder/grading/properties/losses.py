@@ -55,9 +55,16 @@ _REFERENCE_ANSWERS: dict[tuple, tuple[float, np.ndarray]] = {}
 _MAX_REMEMBERED = 20000
 
 
-def reference(function: str, W, X, y, reg):
-    """The reference (loss, dW), remembered by input: the examples are the same for every submission."""
-    key = (kind_of(function), W.shape, X.shape, W.tobytes(), X.tobytes(), y.tobytes(), float(reg))
+def reference(function: str, W, X, y, reg, name: tuple | None = None):
+    """The reference (loss, dW), remembered by input: the examples are the same for every submission.
+
+    `name` stands for the arrays when they have one (the CS231n-size problem made from a
+    seed), so that 12 MB of X are not turned into a dictionary key at every submission.
+    """
+    if name is not None:
+        key = (kind_of(function), name, float(reg))
+    else:
+        key = (kind_of(function), W.shape, X.shape, W.tobytes(), X.tobytes(), y.tobytes(), float(reg))
     answer = _REFERENCE_ANSWERS.get(key)
     if answer is None:
         loss, dW = loss_function(kind_of(function))(W.copy(), X.copy(), y.copy(), reg)
@@ -68,8 +75,8 @@ def reference(function: str, W, X, y, reg):
     return answer
 
 
-def compare_to_reference(function, W, X, y, reg, loss, dW, what="") -> None:
-    ref_loss, ref_dW = reference(function, W, X, y, reg)
+def compare_to_reference(function, W, X, y, reg, loss, dW, what="", name: tuple | None = None) -> None:
+    ref_loss, ref_dW = reference(function, W, X, y, reg, name)
     if not close(loss, ref_loss):
         hint = None
         if loss == 0.0:
@@ -160,7 +167,8 @@ class AgreesWithNaive(LossProperty):
         loss = loss_of(outcome, function)
         dW = grad_of(outcome, function, case["W"])
         compare_to_reference(function, case["W"], case["X"], case["y"], case["reg"], loss, dW,
-                             what=" that the naive version computes at N = 500, D = 3073, C = 10")
+                             what=" that the naive version computes at N = 500, D = 3073, C = 10",
+                             name=("cs231n_dev_case", case["seed"]))
 
 
 class NumericalGradient(LossProperty):
