@@ -4,7 +4,8 @@
 Grades the reference solutions with a warm grader (examples cached, a standby child
 started) with every layer this machine offers, and with every optional layer switched
 off (`AUTOGRADER_SANDBOX_DISABLE=all`: the plain child process a laptop gets, which is
-also what the grader did before the layers existed). The two modes run in separate
+also what the grader did before the layers existed), children started with exec in
+both (the zygote needs the seccomp layer, so it would be measured too). The two modes run in separate
 processes, alternated, so that a busy machine hurts both alike. Prints per mode the
 median wall time per submission and the CPU time per submission (grader and children),
 then the ratios. The target: layers cost at most 10-20 %.
@@ -53,7 +54,9 @@ def measure(submissions: int) -> dict:
 
 
 def run_mode(mode: str, submissions: int) -> dict:
-    env = dict(os.environ, AUTOGRADER_SANDBOX_DISABLE="all" if mode == "off" else "")
+    # Both modes start their children with exec: without the seccomp layer there is no
+    # zygote, so with one mode forking and the other not, the zygote would be measured.
+    env = dict(os.environ, AUTOGRADER_SANDBOX_DISABLE="all" if mode == "off" else "", AUTOGRADER_ZYGOTE="0")
     out = subprocess.run([sys.executable, __file__, "--child", str(submissions)], env=env, cwd=ROOT,
                          check=True, capture_output=True, text=True).stdout
     return json.loads(out.strip().splitlines()[-1])
