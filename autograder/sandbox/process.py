@@ -331,6 +331,10 @@ class Zygote:
                 stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, pass_fds=(theirs.fileno(),),
                 start_new_session=True, close_fds=True,
             )
+        except OSError:
+            ours.close()
+            shutil.rmtree(self.home, ignore_errors=True)
+            raise
         finally:
             theirs.close()
         self.socket = ours
