@@ -139,6 +139,14 @@ def test_feedback_never_shows_hidden_source_or_reference_code(stub_submission, t
         assert not leaked, leaked[:3]
 
 
+def _grade_mutant(tmp_path, mutant_id: str):
+    """The report on the catalogue's `mutant_id`, for the function it edits only."""
+    from autograder.catalogue.mutants import catalogue_path, load_mutants, materialise
+
+    mutant = next(m for m in load_mutants(catalogue_path()) if m.id == mutant_id)
+    return grade_submission(materialise(mutant, tmp_path / mutant_id), functions=(mutant.function,))
+
+
 @pytest.mark.parametrize("mutant_id, words", [
     ("svm_naive_half_reg_in_loss", "0.5 * reg * sum(W**2)"),
     ("svm_naive_reg_grad_no_factor_2", "2 * reg * W"),
@@ -149,10 +157,7 @@ def test_feedback_never_shows_hidden_source_or_reference_code(stub_submission, t
     ("predict_argmax_over_samples", "axis 1"),
 ])
 def test_feedback_names_the_mistake(tmp_path, mutant_id, words):
-    from autograder.catalogue.mutants import catalogue_path, load_mutants, materialise
-
-    mutant = next(m for m in load_mutants(catalogue_path()) if m.id == mutant_id)
-    report = grade_submission(materialise(mutant, tmp_path / mutant_id), functions=(mutant.function,))
+    report = _grade_mutant(tmp_path, mutant_id)
     assert any(words in t.output for t in report.tests if t.status == "failed"), [t.output for t in report.tests]
 
 
@@ -222,10 +227,7 @@ def _shown_shapes(output: str) -> dict[str, tuple]:
 ])
 def test_the_failing_input_shown_is_tiny(tmp_path, mutant_id, prop):
     """Whatever the fast pass failed on, the student sees a 1-sample or 2-sample problem."""
-    from autograder.catalogue.mutants import catalogue_path, load_mutants, materialise
-
-    mutant = next(m for m in load_mutants(catalogue_path()) if m.id == mutant_id)
-    report = grade_submission(materialise(mutant, tmp_path / mutant_id), functions=(mutant.function,))
+    report = _grade_mutant(tmp_path, mutant_id)
     (test,) = [t for t in report.tests if t.property == prop]
     assert test.status == "failed"
     shapes = _shown_shapes(test.output)
@@ -252,13 +254,18 @@ def test_the_ladder_is_simplest_first_and_only_small_inputs():
                     assert case["X"].shape[0] <= max(C.SMALL["max_n"], C.SMALL["max_c"])
 
 
-def test_the_ladder_never_decides_a_grade(tmp_path):
-    """A function wrong only on the simplest input of a ladder (never in the fast pass)
-    keeps its points: the ladder only chooses which failing input is shown."""
+def _ladder_only_input() -> list:
+    """An X on the ladder of svm_loss_naive's 'matches reference' that its fast pass never uses."""
     prop = for_function("svm_loss_naive")["matches_reference"]
     fast_pass = [case["X"].tolist() for case in prop.explicit_cases("svm_loss_naive")]
     fast_pass += [case["X"].tolist() for case in prop.generated_cases("svm_loss_naive")]
-    trap = next(case["X"].tolist() for case in prop.ladder("svm_loss_naive") if case["X"].tolist() not in fast_pass)
+    return next(case["X"].tolist() for case in prop.ladder("svm_loss_naive") if case["X"].tolist() not in fast_pass)
+
+
+def test_the_ladder_never_decides_a_grade(tmp_path):
+    """A function wrong only on the simplest input of a ladder (never in the fast pass)
+    keeps its points: the ladder only chooses which failing input is shown."""
+    trap = _ladder_only_input()
     body = f"""
 def svm_loss_naive(W, X, y, reg):
     loss, dW = svm_loss_vectorized(W, X, y, reg)
@@ -274,10 +281,7 @@ def svm_loss_naive(W, X, y, reg):
 def test_a_hang_while_looking_for_a_smaller_input_costs_nothing_more(tmp_path):
     """The search for a smaller failing input only chooses what is shown: a function that
     hangs on one of its inputs still has its other checks graded as usual."""
-    prop = for_function("svm_loss_naive")["matches_reference"]
-    fast_pass = [case["X"].tolist() for case in prop.explicit_cases("svm_loss_naive")]
-    fast_pass += [case["X"].tolist() for case in prop.generated_cases("svm_loss_naive")]
-    trap = next(case["X"].tolist() for case in prop.ladder("svm_loss_naive") if case["X"].tolist() not in fast_pass)
+    trap = _ladder_only_input()
     body = f"""
 def svm_loss_naive(W, X, y, reg):
     if X.tolist() == {trap!r}:
