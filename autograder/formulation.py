@@ -186,6 +186,21 @@ class Formulation:
             return "C - 1" if self.delta == 1.0 else f"(C - 1) * {self.delta_text}**2"
         return "C - 1" if self.delta == 1.0 else f"(C - 1) * {self.delta_text}"
 
+    # ------------------------------------------------------------- scikit-learn (the notebooks)
+    # SGDClassifier minimises mean loss + alpha * penalty, where its "l2" penalty is
+    # 0.5 * ||w||**2 and its "l1" penalty is ||w||_1: these say which penalty and which
+    # alpha give the course's scale * reg * R(W).
+    @property
+    def sklearn_penalty(self) -> str:
+        """SGDClassifier's penalty matching R(W): 'l2' or 'l1'."""
+        return self.reg_kind
+
+    @property
+    def sklearn_alpha_factor(self) -> str:
+        """alpha / reg for SGDClassifier: 2 * scale for L2 (its 0.5 * ||w||**2), scale for L1."""
+        factor = 2.0 * self.reg_scale if self.reg_kind == "l2" else self.reg_scale
+        return f"{factor:g}"
+
 
 def _material_root() -> Path:
     from autograder.paths import material_root

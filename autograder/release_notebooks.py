@@ -113,6 +113,10 @@ def _render_text(text: str, context: dict, where: str) -> str:
 
 def _nbgrader_metadata(header: dict, cell_type: str, where: str) -> dict:
     """nbgrader's cell metadata (schema 3) from a cell header; NotebookSourceError when it is wrong."""
+    if "incorrectly_encoded_metadata" in header:  # jupytext's word for a header it cannot parse
+        raise NotebookSourceError(
+            f"{where}: cannot read the header {header['incorrectly_encoded_metadata']!r}; write "
+            'key=value pairs with JSON values: grade_id="svm-setup" solution=true points=2')
     unknown = sorted(set(header) - set(HEADER_KEYS) - set(JUPYTEXT_LAYOUT_KEYS))
     if unknown:
         raise NotebookSourceError(
@@ -166,7 +170,12 @@ def _cell(source_cell, context: dict, path: Path, number: int):
 def build_notebook(name: str, formulation: Formulation | None = None) -> nbformat.NotebookNode:
     """The notebook `name` (one of NOTEBOOK_NAMES) for a formulation (default: the course's)."""
     form = formulation if formulation is not None else formulation_mod.load()
-    path = source_path(name)
+    return render_source(source_path(name), form)
+
+
+def render_source(path: Path, form: Formulation) -> nbformat.NotebookNode:
+    """The nbgrader source notebook that the jupytext source at `path` gives for `form`."""
+    path = Path(path)
     try:
         source = jupytext.reads(path.read_text(encoding="utf-8"), fmt="py:percent")
     except OSError as exc:
@@ -211,6 +220,21 @@ def build_notebooks(out_dir, formulation: Formulation | None = None) -> list[Pat
         path.write_text(text, encoding="utf-8", newline="\n")
         written.append(path)
     return written
+
+
+def stale_notebooks(out_dir, formulation: Formulation | None = None) -> list[Path]:
+    """The notebooks in out_dir that are missing or differ from what build_notebooks would write."""
+    out = Path(out_dir)
+    stale = []
+    for name, text in render_notebooks(formulation).items():
+        path = out / name
+        try:
+            current = path.read_text(encoding="utf-8")
+        except (OSError, UnicodeDecodeError):
+            current = None
+        if current != text:
+            stale.append(path)
+    return stale
 
 
 def main(argv=None) -> int:

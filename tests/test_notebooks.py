@@ -1,6 +1,10 @@
 """The assignment notebooks and the data helper they use.
 
-- The notebooks on disk are exactly what `autograder.release_notebooks` generates.
+- The notebooks on disk are exactly what `autograder.release_notebooks` renders from
+  their sources (`autograder/notebooks/*.pct.py`) for the course's formulation, and
+  a stale one is reported; a malformed source is an error naming the file and cell.
+- For every formulation the text states its loss, regularization, gradient and
+  initial loss, and the scikit-learn comparison gets the matching penalty.
 - Their nbgrader metadata is valid (nbgrader's own validator, unique grade ids,
   solution markers, points on the answer cells) and nbgrader can clear them.
 - Both execute end to end with nbclient against the reference solutions, on the
@@ -22,6 +26,7 @@ import numpy as np
 import pytest
 
 from autograder import release_notebooks
+from autograder.formulation import Formulation
 from autograder.paths import assignment_dir, solutions_dir
 
 NOTEBOOKS = release_notebooks.NOTEBOOK_NAMES
@@ -56,6 +61,146 @@ def test_generator_is_deterministic_and_writes_files(tmp_path):
     assert sorted(p.name for p in paths) == sorted(NOTEBOOKS)
     for path in paths:
         assert path.read_text(encoding="utf-8") == first[path.name]
+
+
+def test_stale_notebooks_are_reported(tmp_path):
+    assert release_notebooks.stale_notebooks(assignment_dir()) == []
+    out = tmp_path / "out"
+    release_notebooks.build_notebooks(out)
+    assert release_notebooks.stale_notebooks(out) == []
+    edited = out / "svm.ipynb"
+    edited.write_text(edited.read_text(encoding="utf-8").replace("Inline Question 1", "Question"))
+    (out / "softmax.ipynb").unlink()
+    assert release_notebooks.stale_notebooks(out) == [edited, out / "softmax.ipynb"]
+    # built for another course's formulation, both are stale for this one
+    release_notebooks.build_notebooks(out, Formulation("squared_hinge", 1.0, "l2", 1.0))
+    assert len(release_notebooks.stale_notebooks(out)) == 2
+
+
+def test_main_writes_the_notebooks(tmp_path, capsys):
+    assert release_notebooks.main([str(tmp_path)]) == 0
+    assert sorted(p.name for p in tmp_path.iterdir()) == sorted(NOTEBOOKS)
+    assert release_notebooks.main(["--nope"]) == 2
+
+
+# --------------------------------------------------------------------------- the formulation
+
+OTHER = Formulation("squared_hinge", 2.0, "l1", 0.5)
+FORMULATION_TEXTS = {
+    # formulation: (SVM term, reg term, its gradient, initial SVM loss, for 10 classes, alpha)
+    Formulation(): ("max(0, s_j - s_{y_i} + 1)", "reg * sum(W**2)", "2 * reg * W", "C - 1", 9, "2"),
+    Formulation("hinge", 1.0, "l2", 0.5): (
+        "max(0, s_j - s_{y_i} + 1)", "0.5 * reg * sum(W**2)", "reg * W", "C - 1", 9, "1"),
+    Formulation("hinge", 0.5, "l1", 1.0): (
+        "max(0, s_j - s_{y_i} + 0.5)", "reg * sum(|W|)", "reg * sign(W)", "(C - 1) * 0.5", 4.5, "1"),
+    OTHER: ("max(0, s_j - s_{y_i} + 2)**2", "0.5 * reg * sum(|W|)", "0.5 * reg * sign(W)",
+            "(C - 1) * 2**2", 36, "0.5"),
+}
+
+
+def _sources(form):
+    return {
+        name: {c.id: c.source for c in release_notebooks.build_notebook(name, form).cells}
+        for name in NOTEBOOKS
+    }
+
+
+@pytest.mark.parametrize("form", list(FORMULATION_TEXTS), ids=lambda f: f.key)
+def test_the_notebooks_state_the_formulation(form):
+    term, reg, gradient, at_zero, at_zero_10, alpha = FORMULATION_TEXTS[form]
+    svm, softmax = (_sources(form)[name] for name in NOTEBOOKS)
+    intro = svm["svm-classifier-md"]
+    assert f"`L_i = sum over j != y_i of {term}`" in intro
+    assert f"`loss = (1/N) * sum_i L_i + {reg}`" in intro
+    assert f"plus `{gradient}`" in intro
+    assert f"the loss is close to `{at_zero}`\n({at_zero_10:g} for 10 classes)" in intro
+    assert f'print("expected about {at_zero} = %g"' in svm["svm-sanity-check"]
+    assert f"`loss = (1/N) * sum_i L_i + {reg}`" in softmax["softmax-classifier-md"]
+    assert f"plus `{gradient}`" in softmax["softmax-classifier-md"]
+    sklearn = softmax["softmax-sklearn"]
+    assert f'penalty="{form.reg_kind}"' in sklearn and f"alpha={alpha} * reg," in sklearn
+    assert f"`alpha = {alpha} * reg` matches\nyour `{reg}`" in softmax["softmax-sklearn-md"]
+    squared = form.svm_loss == "squared_hinge"
+    assert ("Is it\ndifferentiable at `m = 0`?" in svm["svm-q1"]) == squared
+    assert ("*Hint: the SVM\nloss function is not strictly speaking differentiable.*" in svm["svm-q1"]) != squared
+    assert ("$(h^2 - 0) / 2h = h / 2$" in svm["svm-q1-answer"]) == squared
+    assert ("\\Delta)^2$ are 0" in softmax["softmax-q2-answer"]) == squared
+    l1 = form.reg_kind == "l1"
+    for cell in (svm["svm-gradcheck"], softmax["softmax-gradcheck"]):
+        assert ("W = W + 0.001 * np.sign(W)" in cell) == l1
+    assert ("kinks of its own, at every $w = 0$" in svm["svm-q1-answer"]) == l1
+    for name in NOTEBOOKS:
+        text = nbformat.writes(release_notebooks.build_notebook(name, form))
+        assert "{{" not in text and "{%" not in text
+
+
+@pytest.mark.parametrize("form", [OTHER], ids=lambda f: f.key)
+def test_another_formulation_keeps_valid_nbgrader_notebooks(form):
+    from nbgrader.nbgraderformat import MetadataValidator
+    from nbgrader.preprocessors import ClearSolutions
+
+    for name in NOTEBOOKS:
+        nb = release_notebooks.build_notebook(name, form)
+        MetadataValidator().validate_nb(nb)
+        default = release_notebooks.build_notebook(name, Formulation())
+        assert [c.id for c in nb.cells] == [c.id for c in default.cells]
+        released, _ = ClearSolutions().preprocess(nb, {})
+        assert all(release_notebooks.BEGIN_SOLUTION not in c.source for c in released.cells)
+
+
+# --------------------------------------------------------------------------- malformed sources
+
+GOOD_SOURCE = """# %% [markdown] grade_id="intro"
+# The loss adds `{{ reg_text }}`.
+
+# %% grade_id="work" solution=true
+### BEGIN SOLUTION
+x = 1
+### END SOLUTION
+
+# %% [markdown] grade_id="answer" solution=true grade=true points=2
+# Because.
+"""
+
+
+def _render(tmp_path, text):
+    path = tmp_path / "mine.pct.py"
+    path.write_text(text)
+    return release_notebooks.render_source(path, Formulation("hinge", 1.0, "l1", 0.5))
+
+
+def test_a_source_renders_its_cells(tmp_path):
+    nb = _render(tmp_path, GOOD_SOURCE)
+    assert [c.id for c in nb.cells] == ["intro", "work", "answer"]
+    assert nb.cells[0].source == "The loss adds `0.5 * reg * sum(|W|)`."
+    assert nb.cells[1].metadata.nbgrader == {
+        "grade": False, "grade_id": "work", "locked": False, "schema_version": 3,
+        "solution": True, "task": False}
+    assert nb.cells[2].metadata.nbgrader["points"] == 2
+    assert nb.cells[0].metadata.nbgrader["locked"] is True
+
+
+@pytest.mark.parametrize(
+    "old, new, message",
+    [
+        ("{{ reg_text }}", "{{ regularisation }}", r"cell intro: 'regularisation' is undefined; the names you can use: .*reg_text"),
+        ("{{ reg_text }}", "{% if l1 %}", r"cell intro, line 1 of the cell: .*endif"),
+        ('grade_id="work" solution=true', 'grade_id="work"', r"cell work: solution markers in a cell without solution=true"),
+        ("### END SOLUTION\n", "", r"cell work: a solution cell needs"),
+        ('grade_id="intro"', 'grade_id="intro" colour="red"', r"cell intro: unknown header key 'colour'"),
+        ('grade_id="intro"', "grade_id=intro", r"cannot read the header 'grade_id=intro'"),
+        ('grade_id="intro"', "", r"cell number 1: the header needs a grade_id"),
+        ('grade_id="answer"', 'grade_id="intro"', r"grade_id 'intro' is used by more than one cell"),
+        ("grade=true points=2", "grade=true", r"cell answer: a graded cell has grade=true and points=N"),
+        ("points=2", "points=0", r"cell answer: points must be a positive whole number"),
+        ('[markdown] grade_id="answer"', 'grade_id="answer"', r"cell answer: only an inline-question answer is graded"),
+    ],
+)
+def test_a_malformed_source_is_an_error_naming_the_file_and_cell(tmp_path, old, new, message):
+    assert old in GOOD_SOURCE
+    with pytest.raises(release_notebooks.NotebookSourceError, match=message) as caught:
+        _render(tmp_path, GOOD_SOURCE.replace(old, new, 1))
+    assert str(tmp_path / "mine.pct.py") in str(caught.value)
 
 
 # --------------------------------------------------------------------------- nbgrader metadata
@@ -131,8 +276,13 @@ def test_inline_questions_are_where_the_assignment_puts_them():
 # --------------------------------------------------------------------------- execution
 
 
-def _execute(name, tmp_path, monkeypatch):
-    """Run the notebook beside a copy of the reference cs231n package; returns (nb, seconds)."""
+def _execute(name, tmp_path, monkeypatch, formulation=None):
+    """Run the notebook beside a copy of the reference cs231n package; returns (nb, seconds).
+
+    With a formulation, the notebook is rendered for it and runs against losses that
+    are that formulation's own (`Formulation.svm_loss_and_gradient`, straight from
+    the math), standing in for the course's reference solutions.
+    """
     import nbclient
 
     monkeypatch.delenv("CS231N_CIFAR10_DIR", raising=False)
@@ -142,7 +292,11 @@ def _execute(name, tmp_path, monkeypatch):
         tmp_path / "cs231n",
         ignore=shutil.ignore_patterns("__pycache__", "*.pyc"),
     )
-    shutil.copy(assignment_dir() / name, tmp_path / name)
+    if formulation is None:
+        shutil.copy(assignment_dir() / name, tmp_path / name)
+    else:
+        _formulation_losses(tmp_path / "cs231n" / "classifiers", formulation)
+        release_notebooks.build_notebooks(tmp_path, formulation)
     nb = nbformat.read(tmp_path / name, as_version=4)
     client = nbclient.NotebookClient(
         nb,
@@ -153,6 +307,17 @@ def _execute(name, tmp_path, monkeypatch):
     start = time.monotonic()
     client.execute()
     return nb, time.monotonic() - start
+
+
+def _formulation_losses(classifiers, form):
+    for module, loss in (("linear_svm", "svm"), ("softmax", "softmax")):
+        (classifiers / f"{module}.py").write_text(
+            "from autograder.formulation import Formulation\n\n"
+            f"_COURSE = {form!r}\n\n\n"
+            f"def {loss}_loss_naive(W, X, y, reg):\n"
+            f"    return _COURSE.{loss}_loss_and_gradient(W, X, y, reg)\n\n\n"
+            f"{loss}_loss_vectorized = {loss}_loss_naive\n"
+        )
 
 
 def _outputs(nb):
@@ -234,6 +399,24 @@ def test_softmax_notebook_runs_against_the_reference(tmp_path, monkeypatch):
     assert ours and theirs, comparison
     assert min(float(x) for x in ours.groups() + theirs.groups()) > 0.85
     assert seconds < EXECUTION_BUDGET_SECONDS
+
+
+def test_notebooks_run_for_another_formulation(tmp_path, monkeypatch):
+    """Squared hinge, delta 2, L1 at scale 0.5: the sanity checks expect its numbers and the
+    gradient checks pass (at weights kept away from the L1 kinks)."""
+    expected_svm = OTHER.svm_loss_at_zero(10)
+    for name in NOTEBOOKS:
+        nb, _ = _execute(name, tmp_path / name, monkeypatch, formulation=OTHER)
+        out = _outputs(nb)
+        prefix = name.split(".")[0]
+        assert max(_relative_errors(out[f"{prefix}-gradcheck"][0])) < 1e-7
+        sanity = out[f"{prefix}-sanity-check"][0]
+        if prefix == "svm":
+            assert abs(_number(r"loss: ([0-9.]+)", sanity) - expected_svm) < 0.5
+            assert f"expected about (C - 1) * 2**2 = {expected_svm:g}" in sanity
+        else:
+            assert abs(_number(r"loss: ([0-9.]+)", sanity) - OTHER.softmax_loss_at_zero(10)) < 0.05
+            assert "scikit-learn SGDClassifier" in out["softmax-sklearn"][0]
 
 
 # --------------------------------------------------------------------------- data_utils

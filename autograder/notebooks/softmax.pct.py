@@ -128,6 +128,15 @@ else:
 # First implement the naive softmax loss function with nested loops, in the
 # function `softmax_loss_naive`. Shift the scores of each sample by their maximum
 # before you exponentiate them, or large scores overflow.
+#
+# **The loss of this course.** With the scores `s = x_i W` of sample `i` and the
+# probabilities `p_j = exp(s_j) / sum_k exp(s_k)`, the loss of sample `i` is
+# `L_i = -log(p_{y_i})`, and the loss over `N` samples adds {{ reg_name }} regularization:
+#
+# `loss = (1/N) * sum_i L_i + {{ reg_text }}`
+#
+# whose gradient with respect to `W` is `(1/N) * X.T @ (P - Y)` (`P` the probabilities,
+# `Y` the one-hot labels) plus `{{ reg_gradient_text }}`.
 
 # %% grade_id="softmax-sanity-check"
 from cs231n.classifiers.softmax import softmax_loss_naive
@@ -156,6 +165,11 @@ print("sanity check: %f" % (-np.log(0.1)))
 # %% grade_id="softmax-gradcheck"
 # Complete the implementation of softmax_loss_naive and implement a (naive)
 # version of the gradient that uses nested loops.
+{% if l1 %}
+
+# Keep the weights away from 0, where the L1 term sum(|W|) has its kinks.
+W = W + 0.001 * np.sign(W)
+{% endif %}
 loss, grad = softmax_loss_naive(W, X_dev, y_dev, 0.0)
 
 # As we did for the SVM, use numeric gradient checking as a debugging tool.
@@ -284,8 +298,8 @@ print("softmax on raw pixels final test set accuracy: %f" % (test_accuracy,))
 # **Your answer:** True.
 #
 # **Your explanation:** A new point adds nothing to the SVM loss when its correct
-# score beats every other score by at least the margin $\Delta$: all its hinge terms
-# $\max(0, s_j - s_{y_i} + \Delta)$ are 0, so the summed SVM loss is unchanged. Its
+# score beats every other score by at least the margin $\Delta$: all its {% if squared_hinge %}squared {% endif %}hinge terms
+# $\max(0, s_j - s_{y_i} + \Delta){% if squared_hinge %}^2{% endif %}$ are 0, so the summed SVM loss is unchanged. Its
 # Softmax loss $-\log p_{y_i}$ is never 0, because with finite scores every class
 # gets a positive probability, so $p_{y_i} < 1$: every new point increases the
 # summed Softmax loss, if only a little.
@@ -319,6 +333,15 @@ plt.show()
 # per class (one-versus-rest) rather than a single softmax over the classes, fits
 # the bias itself (so we drop our column of ones) and has its own learning-rate
 # schedule. On the same data the two accuracies should be in the same range.
+#
+# It gets the same regularization as your `Softmax` trained with `reg` (the settings
+# cell): scikit-learn minimises the mean loss plus `alpha` times its penalty,
+{% if l2 %}
+# `penalty="l2"` being `0.5 * ||w||**2`, so `alpha = {{ sklearn_alpha_factor }} * reg` matches
+{% else %}
+# `penalty="l1"` being `||w||_1`, so `alpha = {{ sklearn_alpha_factor }} * reg` matches
+{% endif %}
+# your `{{ reg_text }}`.
 
 # %% grade_id="softmax-sklearn"
 import warnings
@@ -326,7 +349,14 @@ import warnings
 from sklearn.exceptions import ConvergenceWarning
 from sklearn.linear_model import SGDClassifier
 
-sk_classifier = SGDClassifier(loss="log_loss", max_iter=50, tol=1e-3, random_state=0)
+sk_classifier = SGDClassifier(
+    loss="log_loss",
+    penalty="{{ sklearn_penalty }}",
+    alpha={{ sklearn_alpha_factor }} * reg,  # scikit-learn's alpha for your {{ reg_text }}
+    max_iter=50,
+    tol=1e-3,
+    random_state=0,
+)
 tic = time.time()
 with warnings.catch_warnings():
     warnings.simplefilter("ignore", ConvergenceWarning)

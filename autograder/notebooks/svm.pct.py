@@ -149,9 +149,19 @@ plt.show()
 # As you can see, we have prefilled the function `svm_loss_naive` which uses for
 # loops to evaluate the multiclass SVM loss function. Complete its gradient.
 #
+# **The loss of this course.** The multiclass SVM loss with the {{ svm_name }}.
+# With the scores `s = x_i W` of sample `i`, its loss is
+# `L_i = sum over j != y_i of {{ svm_term_text }}`, and the loss over `N`
+# samples adds {{ reg_name }} regularization:
+#
+# `loss = (1/N) * sum_i L_i + {{ reg_text }}`
+#
+# whose gradient with respect to `W` is the data term's gradient plus `{{ reg_gradient_text }}`.
+#
 # **Sanity check.** With small random weights every score is close to 0, so every
-# margin `s_j - s_{y_i} + 1` is close to 1 and the loss is close to the number of
-# wrong classes, `C - 1` (9 for 10 classes).
+# margin `s_j - s_{y_i} + {{ delta_text }}` is close to {{ delta_text }}, each of the `C - 1` wrong classes
+# adds about {{ svm_class_loss_at_zero }} to `L_i`, and the loss is close to `{{ svm_loss_at_zero_text }}`
+# ({{ svm_loss_at_zero_10 }} for 10 classes).
 
 # %% grade_id="svm-sanity-check"
 # Evaluate the naive implementation of the loss we provided for you:
@@ -163,7 +173,7 @@ W = np.random.randn(X_dev.shape[1], num_classes) * 0.0001
 
 loss, grad = svm_loss_naive(W, X_dev, y_dev, 0.000005)
 print("loss: %f" % (loss,))
-print("expected about C - 1 = %d" % (num_classes - 1,))
+print("expected about {{ svm_loss_at_zero_text }} = %g" % ((num_classes - 1) * {{ svm_class_loss_at_zero }}))
 
 # %% [markdown] grade_id="svm-gradcheck-md"
 # The `grad` returned from the function above is right now all zero. Derive and
@@ -174,11 +184,21 @@ print("expected about C - 1 = %d" % (num_classes - 1,))
 # estimate the gradient of the loss function and compare the numeric estimate to
 # the gradient that you computed. We have provided code that does this for you,
 # without regularization and then with a large regularization strength:
+{% if l1 %}
+#
+# *The L1 term `sum(|W|)` has a kink wherever an entry of `W` is 0, as the plain hinge
+# has one where a margin is 0: the check runs at weights kept at least 0.001 away from 0.*
+{% endif %}
 
 # %% grade_id="svm-gradcheck"
 # Once you've implemented the gradient, recompute it with the code below
 # and gradient check it with the function we provided for you.
 
+{% if l1 %}
+# Keep the weights away from 0, where the L1 term sum(|W|) has its kinks.
+W = W + 0.001 * np.sign(W)
+
+{% endif %}
 # Compute the loss and its gradient at W.
 loss, grad = svm_loss_naive(W, X_dev, y_dev, 0.0)
 
@@ -197,13 +217,36 @@ grad_numerical = grad_check_sparse(f, W, grad, seed=1)
 # %% [markdown] grade_id="svm-q1"
 # **Inline Question 1**
 #
+{% if squared_hinge %}
+# With the plain hinge `max(0, m)` it is possible that once in a while a dimension in
+# the gradcheck does not match exactly, because the hinge is not strictly speaking
+# differentiable. Your course uses the squared hinge `max(0, m)**2`. Is it
+# differentiable at `m = 0`? Would you expect such mismatches with it, and why? Take
+# the one-dimensional example `f(x) = max(0, x)` at `x = 0`: what do the analytic and
+# the centered-difference gradients give, and what do they give for
+# `f(x) = max(0, x)**2`?
+{% else %}
 # It is possible that once in a while a dimension in the gradcheck will not match
 # exactly. What could such a discrepancy be caused by? Is it a reason for concern?
 # What is a simple example in one dimension where a gradient check could fail? How
 # would changing the margin affect the frequency of this happening? *Hint: the SVM
 # loss function is not strictly speaking differentiable.*
+{% endif %}
 
 # %% [markdown] grade_id="svm-q1-answer" solution=true grade=true points=2
+{% if squared_hinge %}
+# **Your answer:** The derivative of the squared hinge $\max(0, m)^2$ is
+# $2 \max(0, m)$, which is 0 on both sides of $m = 0$: the squared hinge is
+# differentiable everywhere (only its second derivative jumps at 0), so there is no
+# kink for the centered difference to straddle and the numerical gradient agrees with
+# the analytic one up to an error that shrinks with $h$. Mismatches should not happen;
+# one would point to a bug. For $f(x) = \max(0, x)$ at $x = 0$ the analytic gradient
+# is 0 (or 1, a subgradient) and the numerical one is $(h - 0) / 2h = 0.5$: they
+# disagree whatever $h$. For $f(x) = \max(0, x)^2$ the analytic gradient is 0 and the
+# numerical one is $(h^2 - 0) / 2h = h / 2$, which goes to 0 with $h$. The margin
+# $\Delta$ no longer matters for this: it changes how large the loss is, not where it
+# is smooth.
+{% else %}
 # **Your answer:** The hinge $\max(0, m)$ has a kink at $m = 0$, where the loss is
 # not differentiable. When a margin $s_j - s_{y_i} + \Delta$ lies within $h$ of 0,
 # the centered difference $(f(w + h) - f(w - h)) / 2h$ straddles the kink and
@@ -216,6 +259,12 @@ grad_numerical = grad_check_sparse(f, W, grad, seed=1)
 # margins start close to $\Delta$: a larger margin $\Delta$ keeps them further from
 # the kink and makes failures rarer, while $\Delta$ close to 0 puts every margin
 # near the kink and makes them frequent.
+{% endif %}
+{% if l1 %}
+#
+# The L1 regularization $\sum |w|$ has kinks of its own, at every $w = 0$; the
+# gradient check above runs at weights kept away from 0 for that reason.
+{% endif %}
 
 # %% [markdown] grade_id="svm-vectorized-md"
 # Next implement the function `svm_loss_vectorized`; for now only compute the loss;
