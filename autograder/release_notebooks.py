@@ -104,7 +104,7 @@ def _render_text(text: str, context: dict, where: str) -> str:
     except jinja2.TemplateSyntaxError as exc:
         raise NotebookSourceError(f"{where}, line {exc.lineno} of the cell: {exc.message}") from None
     except jinja2.UndefinedError as exc:
-        known = ", ".join(sorted(k for k in context if not isinstance(context[k], bool)))
+        known = ", ".join(sorted(context))
         raise NotebookSourceError(f"{where}: {exc.message}; the names you can use: {known}") from None
 
 
