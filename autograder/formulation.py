@@ -201,6 +201,19 @@ class Formulation:
         factor = 2.0 * self.reg_scale if self.reg_kind == "l2" else self.reg_scale
         return f"{factor:g}"
 
+    @property
+    def sklearn_svm_alpha_factor(self) -> str:
+        """alpha / reg for SGDClassifier(loss=svm_loss), whose margin is 1.
+
+        With W = delta * V the SVM loss is delta**a * L(V; margin 1) (a = 1 hinge, 2 squared)
+        and R(W) = delta**b * R(V) (b = 2 L2, 1 L1): the same classifier as margin 1 with
+        reg * delta**(b - a).
+        """
+        a = 2 if self.svm_loss == "squared_hinge" else 1
+        b = 2 if self.reg_kind == "l2" else 1
+        factor = float(self.sklearn_alpha_factor) * self.delta ** (b - a)
+        return f"{factor:g}"
+
 
 def _material_root() -> Path:
     from autograder.paths import material_root

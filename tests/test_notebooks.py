@@ -87,14 +87,17 @@ def test_main_writes_the_notebooks(tmp_path, capsys):
 
 OTHER = Formulation("squared_hinge", 2.0, "l1", 0.5)
 FORMULATION_TEXTS = {
-    # formulation: (SVM term, reg term, its gradient, initial SVM loss, for 10 classes, alpha)
-    Formulation(): ("max(0, s_j - s_{y_i} + 1)", "reg * sum(W**2)", "2 * reg * W", "C - 1", 9, "2"),
+    # formulation: (SVM term, reg term, its gradient, initial SVM loss, for 10 classes,
+    #               scikit-learn's alpha / reg for the Softmax and for the SVM (margin 1))
+    Formulation(): ("max(0, s_j - s_{y_i} + 1)", "reg * sum(W**2)", "2 * reg * W", "C - 1", 9, "2", "2"),
     Formulation("hinge", 1.0, "l2", 0.5): (
-        "max(0, s_j - s_{y_i} + 1)", "0.5 * reg * sum(W**2)", "reg * W", "C - 1", 9, "1"),
+        "max(0, s_j - s_{y_i} + 1)", "0.5 * reg * sum(W**2)", "reg * W", "C - 1", 9, "1", "1"),
+    Formulation("hinge", 2.0, "l2", 1.0): (
+        "max(0, s_j - s_{y_i} + 2)", "reg * sum(W**2)", "2 * reg * W", "(C - 1) * 2", 18, "2", "4"),
     Formulation("hinge", 0.5, "l1", 1.0): (
-        "max(0, s_j - s_{y_i} + 0.5)", "reg * sum(|W|)", "reg * sign(W)", "(C - 1) * 0.5", 4.5, "1"),
+        "max(0, s_j - s_{y_i} + 0.5)", "reg * sum(|W|)", "reg * sign(W)", "(C - 1) * 0.5", 4.5, "1", "1"),
     OTHER: ("max(0, s_j - s_{y_i} + 2)**2", "0.5 * reg * sum(|W|)", "0.5 * reg * sign(W)",
-            "(C - 1) * 2**2", 36, "0.5"),
+            "(C - 1) * 2**2", 36, "0.5", "0.25"),
 }
 
 
@@ -107,7 +110,7 @@ def _sources(form):
 
 @pytest.mark.parametrize("form", list(FORMULATION_TEXTS), ids=lambda f: f.key)
 def test_the_notebooks_state_the_formulation(form):
-    term, reg, gradient, at_zero, at_zero_10, alpha = FORMULATION_TEXTS[form]
+    term, reg, gradient, at_zero, at_zero_10, alpha, svm_alpha = FORMULATION_TEXTS[form]
     svm, softmax = (_sources(form)[name] for name in NOTEBOOKS)
     intro = svm["svm-classifier-md"]
     assert f"`L_i = sum over j != y_i of {term}`" in intro
@@ -120,6 +123,10 @@ def test_the_notebooks_state_the_formulation(form):
     sklearn = softmax["softmax-sklearn"]
     assert f'penalty="{form.reg_kind}"' in sklearn and f"alpha={alpha} * reg," in sklearn
     assert f"`alpha = {alpha} * reg` matches\nyour `{reg}`" in softmax["softmax-sklearn-md"]
+    svm_sklearn = svm["svm-sklearn"]
+    assert f'loss="{form.svm_loss}",' in svm_sklearn and f'penalty="{form.reg_kind}"' in svm_sklearn
+    assert f"alpha={svm_alpha} * reg," in svm_sklearn
+    assert ("(Your margin is" in svm["svm-sklearn-md"]) == (form.delta != 1.0)
     squared = form.svm_loss == "squared_hinge"
     assert ("Is it\ndifferentiable at `m = 0`?" in svm["svm-q1"]) == squared
     assert ("*Hint: the SVM\nloss function is not strictly speaking differentiable.*" in svm["svm-q1"]) != squared
@@ -132,6 +139,27 @@ def test_the_notebooks_state_the_formulation(form):
     for name in NOTEBOOKS:
         text = nbformat.writes(release_notebooks.build_notebook(name, form))
         assert "{{" not in text and "{%" not in text
+
+
+@pytest.mark.parametrize("form", list(FORMULATION_TEXTS), ids=lambda f: f.key)
+def test_sklearn_alpha_gives_the_same_objective(form):
+    """With V = W / delta, scikit-learn's margin-1 objective times delta**a is the course's:
+    mean loss + scale * reg * R(W) = delta**a * (mean loss_1(V) + alpha * penalty(V)),
+    its L2 penalty being 0.5 * ||V||**2 (the factor the brief warns about)."""
+    rng = np.random.RandomState(0)
+    W, X, y, reg = rng.randn(4, 3), rng.randn(6, 4), rng.randint(0, 3, 6), 0.7
+    course = form.svm_loss_and_gradient(W, X, y, reg)[0]
+    V = W / form.delta
+    margin_1 = Formulation(form.svm_loss, 1.0, form.reg_kind, form.reg_scale)
+    data = margin_1.svm_loss_and_gradient(V, X, y, 0.0)[0]
+    penalty = 0.5 * np.sum(V * V) if form.reg_kind == "l2" else np.sum(np.abs(V))
+    a = 2 if form.svm_loss == "squared_hinge" else 1
+    alpha = float(form.sklearn_svm_alpha_factor) * reg
+    assert course == pytest.approx(form.delta**a * (data + alpha * penalty), rel=1e-12)
+    # the Softmax has no margin: alpha = sklearn_alpha_factor * reg gives its own objective
+    softmax_reg = form.softmax_loss_and_gradient(W, X, y, reg)[0] - form.softmax_loss_and_gradient(W, X, y, 0.0)[0]
+    sk_penalty = 0.5 * np.sum(W * W) if form.reg_kind == "l2" else np.sum(np.abs(W))
+    assert softmax_reg == pytest.approx(float(form.sklearn_alpha_factor) * reg * sk_penalty, rel=1e-12)
 
 
 @pytest.mark.parametrize("form", [OTHER], ids=lambda f: f.key)
@@ -380,6 +408,7 @@ def test_svm_notebook_runs_against_the_reference(tmp_path, monkeypatch):
     assert _number(r"last loss ([0-9.]+)", train) < _number(r"first loss ([0-9.]+)", train)
     assert out["svm-loss-plot"][1] == 1
     assert out["svm-show-examples"][1] == 1
+    _check_sklearn(out["svm-sklearn"][0], "your linear SVM")
     assert seconds < EXECUTION_BUDGET_SECONDS
 
 
@@ -393,12 +422,15 @@ def test_softmax_notebook_runs_against_the_reference(tmp_path, monkeypatch):
     assert "Loss difference: 0.000000" in vectorized
     assert "Gradient difference: 0.000000" in vectorized
     assert out["softmax-train"][1] == 1
-    comparison = out["softmax-sklearn"][0]
-    ours = re.search(r"your Softmax\s+([0-9.]+)\s+([0-9.]+)", comparison)
+    _check_sklearn(out["softmax-sklearn"][0], "your Softmax")
+    assert seconds < EXECUTION_BUDGET_SECONDS
+
+
+def _check_sklearn(comparison, ours_label):
+    ours = re.search(ours_label + r"\s+([0-9.]+)\s+([0-9.]+)", comparison)
     theirs = re.search(r"scikit-learn SGDClassifier\s+([0-9.]+)\s+([0-9.]+)", comparison)
     assert ours and theirs, comparison
     assert min(float(x) for x in ours.groups() + theirs.groups()) > 0.85
-    assert seconds < EXECUTION_BUDGET_SECONDS
 
 
 def test_notebooks_run_for_another_formulation(tmp_path, monkeypatch):
@@ -416,7 +448,7 @@ def test_notebooks_run_for_another_formulation(tmp_path, monkeypatch):
             assert f"expected about (C - 1) * 2**2 = {expected_svm:g}" in sanity
         else:
             assert abs(_number(r"loss: ([0-9.]+)", sanity) - OTHER.softmax_loss_at_zero(10)) < 0.05
-            assert "scikit-learn SGDClassifier" in out["softmax-sklearn"][0]
+        _check_sklearn(out[f"{prefix}-sklearn"][0], "your linear SVM" if prefix == "svm" else "your Softmax")
 
 
 # --------------------------------------------------------------------------- data_utils

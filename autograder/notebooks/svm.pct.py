@@ -20,6 +20,7 @@
 # - use a validation set to **tune the learning rate and regularization** strength
 # - **optimize** the loss function with **SGD**
 # - **visualize** the final learned weights
+# - **compare** your classifier with scikit-learn's linear SVM trained by SGD
 
 # %% grade_id="svm-setup"
 # Run some setup code for this notebook.
@@ -406,6 +407,52 @@ print("best validation accuracy achieved during cross-validation: %f" % best_val
 y_test_pred = best_svm.predict(X_test)
 test_accuracy = np.mean(y_test == y_test_pred)
 print("linear SVM on raw pixels final test set accuracy: %f" % test_accuracy)
+
+# %% [markdown] grade_id="svm-sklearn-md"
+# ### Comparing with scikit-learn
+#
+# scikit-learn's `SGDClassifier(loss="{{ svm_loss }}")` trains a linear SVM with the
+# {{ "squared hinge" if squared_hinge else "hinge" }} by stochastic gradient descent. Unlike your `LinearSVM` it fits one
+# binary classifier per class (one-versus-rest) rather than the multiclass loss, fits
+# the bias itself (so we drop our column of ones) and has its own learning-rate
+# schedule. It gets the regularization of your `LinearSVM` trained with `reg` (the
+# settings cell): scikit-learn minimises the mean loss plus `alpha` times its penalty
+# (`0.5 * ||w||**2` for `"l2"`, `||w||_1` for `"l1"`), so
+# `alpha = {{ sklearn_svm_alpha_factor }} * reg` matches your `{{ reg_text }}`.
+{% if delta != 1 %}
+# (Your margin is {{ delta_text }}, scikit-learn's is 1: with the weights divided by {{ delta_text }}
+# the two are the same classifier, and `alpha` includes that rescaling.)
+{% endif %}
+# The accuracies should be in the same range.
+
+# %% grade_id="svm-sklearn"
+import warnings
+
+from sklearn.exceptions import ConvergenceWarning
+from sklearn.linear_model import SGDClassifier
+
+sk_svm = SGDClassifier(
+    loss="{{ svm_loss }}",
+    penalty="{{ sklearn_penalty }}",
+    alpha={{ sklearn_svm_alpha_factor }} * reg,  # scikit-learn's alpha for your {{ reg_text }}
+    max_iter=50,
+    tol=1e-3,
+    random_state=0,
+)
+tic = time.time()
+with warnings.catch_warnings():
+    warnings.simplefilter("ignore", ConvergenceWarning)
+    sk_svm.fit(X_train[:, :-1], y_train)
+toc = time.time()
+print("scikit-learn SGDClassifier trained in %fs" % (toc - tic))
+
+ours_val = np.mean(best_svm.predict(X_val) == y_val)
+ours_test = np.mean(best_svm.predict(X_test) == y_test)
+sk_val = np.mean(sk_svm.predict(X_val[:, :-1]) == y_val)
+sk_test = np.mean(sk_svm.predict(X_test[:, :-1]) == y_test)
+print("%-32s %10s %10s" % ("classifier", "val acc", "test acc"))
+print("%-32s %10.4f %10.4f" % ("your linear SVM", ours_val, ours_test))
+print("%-32s %10.4f %10.4f" % ("scikit-learn SGDClassifier", sk_val, sk_test))
 
 # %% [markdown] grade_id="svm-weights-md"
 # ### Visualizing the weights
