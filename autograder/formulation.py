@@ -218,36 +218,35 @@ class Formulation:
             out.append(f"the {_LOSS_WORDS[other.svm_loss]} instead of the course's {_LOSS_WORDS[self.svm_loss]}")
         if other.delta != self.delta:
             out.append(f"margin delta = {other.delta_text} instead of the course's delta = {self.delta_text}")
-        if other.reg_kind != self.reg_kind or other.reg_scale != self.reg_scale:
-            out.append(f"{other.reg_text} instead of the course's {self.reg_text}")
+        if other.reg_kind != self.reg_kind:
+            out.append(f"the regularization {_REG_WORDS[other.reg_kind]} instead of the course's "
+                       f"{_REG_WORDS[self.reg_kind]}")
+        if other.reg_scale != self.reg_scale:
+            out.append(f"{other.reg_scale:g} * reg in front of it instead of the course's {self.reg_scale:g} * reg")
         return out
 
     def neighbours(self, kind: str) -> list[Formulation]:
-        """The formulations a student is likely to have followed instead of this one.
+        """The formulations a student may have followed instead of this one, closest first.
 
-        `kind` is 'svm' or 'softmax' ('reg' for the regularization alone): the other
-        SVM loss, the other usual deltas, the other regularization kind and the other
-        scale (0.5 against 1), one change at a time.
+        `kind` is 'svm' (loss, delta and regularization vary) or anything else (only the
+        regularization varies: the Softmax loss has no variants). Deltas and scales are the
+        course's own and the usual ones (delta 1, 0.5, 2; scale 1, 0.5).
         """
-        out: list[Formulation] = []
-        if kind == "svm":
-            out.append(_replace(self, svm_loss="hinge" if self.is_squared else "squared_hinge"))
-            out += [_replace(self, delta=d) for d in (1.0, 0.5, 2.0) if d != self.delta]
-        for kind_, scale in (("l2", 1.0), ("l2", 0.5), ("l1", 1.0), ("l1", 0.5), (self.reg_kind, 1.0),
-                             (self.reg_kind, 0.5)):
-            other = _replace(self, reg_kind=kind_, reg_scale=scale)
-            if other != self and other not in out:
-                out.append(other)
-        return out
+        losses = SVM_LOSSES if kind == "svm" else (self.svm_loss,)
+        deltas = tuple(dict.fromkeys((self.delta, 1.0, 0.5, 2.0))) if kind == "svm" else (self.delta,)
+        scales = tuple(dict.fromkeys((self.reg_scale, 1.0, 0.5)))
+        out = [Formulation(loss, delta, reg_kind, scale)
+               for loss in losses for delta in deltas for reg_kind in REG_KINDS for scale in scales]
+        out = [f for f in dict.fromkeys(out) if f != self]
+        return sorted(out, key=self._distance)
+
+    def _distance(self, other: Formulation) -> int:
+        return sum(a != b for a, b in ((self.svm_loss, other.svm_loss), (self.delta, other.delta),
+                                       (self.reg_kind, other.reg_kind), (self.reg_scale, other.reg_scale)))
 
 
+_REG_WORDS = {"l2": "sum(W**2) (L2)", "l1": "sum(|W|) (L1)"}
 _LOSS_WORDS = {"hinge": "plain hinge max(0, margin)", "squared_hinge": "squared hinge max(0, margin)**2"}
-
-
-def _replace(f: Formulation, **changes) -> Formulation:
-    from dataclasses import replace
-
-    return replace(f, **changes)
 
 
 # ------------------------------------------------------------------ where the formulation shows in the material
