@@ -443,10 +443,34 @@ def load(root: Path | None = None) -> Formulation:
     return _load_file(str(file), mtime)
 
 
+_OVERRIDE: list[Formulation] = []
+
+
 def current() -> Formulation:
-    """The formulation of the material this process grades (AUTOGRADER_MATERIAL or the checkout)."""
-    return load()
+    """The formulation of the material this process grades (AUTOGRADER_MATERIAL or the checkout),
+    unless `use` chose another one for this process (`autograder audit --course FILE`)."""
+    return _OVERRIDE[-1] if _OVERRIDE else load()
+
+
+def load_file(path: Path | str) -> Formulation:
+    """The formulation stated by the course.toml at `path` (which must exist)."""
+    file = Path(path)
+    return _load_file(str(file.resolve()), file.stat().st_mtime_ns)
+
+
+class use:
+    """Grade as if course.toml stated `formulation` (a context manager; nests)."""
+
+    def __init__(self, formulation: Formulation) -> None:
+        self.formulation = formulation
+
+    def __enter__(self) -> Formulation:
+        _OVERRIDE.append(self.formulation)
+        return self.formulation
+
+    def __exit__(self, *exc) -> None:
+        _OVERRIDE.pop()
 
 
 __all__ = ["COURSE_FILE", "REG_KINDS", "SOLUTION_SLOTS", "SVM_LOSSES", "CourseFileError", "Formulation", "Slot",
-           "comment_box", "course_file", "current", "load", "parse"]
+           "comment_box", "course_file", "current", "load", "load_file", "parse", "use"]

@@ -19,7 +19,7 @@ from __future__ import annotations
 import re
 from pathlib import Path
 
-from autograder.formulation import SOLUTION_SLOTS, Formulation, Slot, load
+from autograder.formulation import SOLUTION_SLOTS, Formulation, Slot, current
 from autograder.paths import solutions_dir
 
 
@@ -73,7 +73,7 @@ def rendered_source(relative: str, formulation: Formulation | None = None, root:
     base = Path(root) if root is not None else solutions_dir()
     path = base / relative
     text = path.read_text(encoding="utf-8")
-    return render_text(text, relative, formulation or load(base.parent), str(path))
+    return render_text(text, relative, formulation or current(), str(path))
 
 
 def stale_solutions(source: Path, formulation: Formulation) -> dict[str, str]:
