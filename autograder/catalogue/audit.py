@@ -16,7 +16,13 @@ from pathlib import Path
 
 import click
 
-from autograder.catalogue.mutants import CatalogueError, Mutant, catalogue_path, load_mutants, materialise
+from autograder.catalogue.mutants import (
+    CatalogueError,
+    Mutant,
+    catalogue_path,
+    load_mutants,
+    materialise,
+)
 
 
 @dataclass
@@ -85,10 +91,10 @@ def audit_command(catalogue: Path | None, only: tuple[str, ...], course: Path | 
 
     Exits 1 and lists the survivors when a bug keeps points it should lose.
     """
+    import contextlib
+
     from rich.console import Console
     from rich.progress import Progress
-
-    import contextlib
 
     from autograder.formulation import CourseFileError, current, load_file, use
 
