@@ -164,8 +164,25 @@ def test_every_entry_applies_to_every_formulation_its_table_admits(formulation):
     assert len([m for m in admitted if m.is_buggy]) >= 25
 
 
+def _differs(formulation: Formulation, function: str) -> bool:
+    """Whether `function` is graded differently in `formulation` than in the default course.
+
+    The SVM functions follow every key; the Softmax ones the regularization (the Softmax
+    loss has no variants) and delta (the large-margin inputs of every loss scale with
+    it); train and predict none (they are graded with a stand-in loss). Where nothing
+    differs, the default course's audit (test_corpora.py) already grades the entry
+    exactly the same way, so the matrix does not grade it again.
+    """
+    if function.startswith("svm"):
+        return True
+    if function.startswith("softmax"):
+        return (formulation.reg_kind, formulation.reg_scale, formulation.delta) != ("l2", 1.0, 1.0)
+    return False
+
+
 def _matrix(entries):
-    return [pytest.param(f, m, id=f"{f.key}-{m.id}") for f in OTHERS for m in entries if m.admits(f)]
+    return [pytest.param(f, m, id=f"{f.key}-{m.id}") for f in OTHERS for m in entries
+            if m.admits(f) and _differs(f, m.function)]
 
 
 @pytest.mark.parametrize(("formulation", "mutant"), _matrix(BUGS))
