@@ -284,3 +284,51 @@ def _student_release(root: Path, tmp_path: Path) -> Path:
 
 def _full(report, function: str) -> float:
     return sum(t.max_score for t in report.tests if t.function == function)
+
+
+# --------------------------------------------------------------------------- examples and hints
+
+def test_the_example_cache_and_the_examples_are_kept_per_formulation():
+    from autograder.grading import example_cache
+    from autograder.grading.properties.losses import LargeMargins, Regularization
+
+    keys = set()
+    for formulation in MATRIX:
+        with use(formulation):
+            keys.add(example_cache.cache_key())
+    assert len(keys) == len(MATRIX)
+
+    with use(Formulation("hinge", 2.0)):
+        for case in LargeMargins().generated_cases("svm_loss_naive"):
+            scores = case["X"] @ case["W"]
+            margins = scores - scores[np.arange(len(case["y"])), case["y"]][:, None] + 2.0
+            margins[np.arange(len(case["y"])), case["y"]] = -1.0
+            assert np.all(margins < 0)
+    with use(Formulation("hinge", 1.0, "l1")):
+        cases = Regularization().generated_cases("softmax_loss_naive")
+        assert all(np.all(np.abs(case["W"]) > 1e-3) for case in cases)
+
+
+@pytest.mark.parametrize(("course", "student", "words"), [
+    (Formulation("squared_hinge"), Formulation(), "plain hinge"),
+    (Formulation(), Formulation("squared_hinge"), "squared hinge"),
+    (Formulation("hinge", 2.0), Formulation(), "margin delta = 1 instead of the course's delta = 2"),
+    (Formulation("hinge", 1.0, "l2", 0.5), Formulation(), "1 * reg in front of it instead of the course's 0.5 * reg"),
+    (Formulation(), Formulation("hinge", 1.0, "l2", 0.5), "0.5 * reg in front of it instead of the course's 1 * reg"),
+    (Formulation("hinge", 1.0, "l1"), Formulation(), "sum(W**2) (L2) instead of the course's sum(|W|) (L1)"),
+])
+def test_a_hint_names_the_formulation_a_student_followed(course, student, words):
+    from autograder.grading import conventions
+
+    rng = np.random.RandomState(3)
+    W, X, y, reg = rng.randn(4, 3), rng.randn(6, 4), rng.randint(0, 3, size=6), 0.8
+    for kind in ("svm", "softmax"):
+        compute = "svm_loss_and_gradient" if kind == "svm" else "softmax_loss_and_gradient"
+        loss, dW = getattr(student, compute)(W, X, y, reg)
+        ref_loss, ref_dW = getattr(course, compute)(W, X, y, reg)
+        with use(course):
+            hint = conventions.other_formulation(kind, W, X, y, reg, loss, dW, ref_loss, ref_dW)
+        if kind == "softmax" and (course.reg_kind, course.reg_scale) == (student.reg_kind, student.reg_scale):
+            assert hint is None  # the same Softmax loss: nothing to recognise
+        else:
+            assert hint is not None and words in hint, (kind, hint)
