@@ -332,3 +332,17 @@ def test_a_hint_names_the_formulation_a_student_followed(course, student, words)
             assert hint is None  # the same Softmax loss: nothing to recognise
         else:
             assert hint is not None and words in hint, (kind, hint)
+
+
+def test_audit_course_option_grades_the_entries_of_that_formulation(tmp_path):
+    course = tmp_path / "course.toml"
+    course.write_text(Formulation("squared_hinge").to_toml(), encoding="utf-8")
+    only = ["--only", "svm_vec_squared_hinge_gradient_of_plain_hinge", "--only", "svm_vec_no_delta"]
+    default = CliRunner().invoke(main, ["audit", *only])
+    assert default.exit_code == 0, default.output
+    assert "not applicable svm_vec_squared_hinge_gradient_of_plain_hinge" in default.output
+    assert "1 of 2 entries apply, 1 not applicable" in default.output
+    squared = CliRunner().invoke(main, ["audit", "--course", str(course), *only])
+    assert squared.exit_code == 0, squared.output
+    assert "caught svm_vec_squared_hinge_gradient_of_plain_hinge" in squared.output
+    assert "squared_hinge-d1-l2-s1: 2 of 2 entries apply" in squared.output
