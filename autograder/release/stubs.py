@@ -14,7 +14,8 @@ stubs run and return those initial values, as the original CS231n stubs do.
 `build` mirrors `solutions/cs231n/` into `assignment/cs231n/`: `.py` files are
 stripped, other files copied byte for byte, and files of `assignment/cs231n/`
 that no longer exist in the solutions are removed. Only `assignment/cs231n/` is
-ever written; the notebooks and public checks beside it are not touched.
+ever written here; the `autograder build` command (`course_build`) also brings the
+solutions' generated lines, the generated public checks and the notebooks up to date.
 """
 
 from __future__ import annotations
