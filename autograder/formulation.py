@@ -24,6 +24,7 @@ from __future__ import annotations
 
 import functools
 import math
+import os
 import tomllib
 from dataclasses import dataclass
 from pathlib import Path
@@ -448,8 +449,27 @@ _OVERRIDE: list[Formulation] = []
 
 def current() -> Formulation:
     """The formulation of the material this process grades (AUTOGRADER_MATERIAL or the checkout),
-    unless `use` chose another one for this process (`autograder audit --course FILE`)."""
-    return _OVERRIDE[-1] if _OVERRIDE else load()
+    unless `use` chose another one for this process (`autograder audit --course FILE`).
+
+    Asked hundreds of times per submission, so it costs one stat of course.toml: where
+    the file is, is remembered per value of AUTOGRADER_MATERIAL.
+    """
+    if _OVERRIDE:
+        return _OVERRIDE[-1]
+    path = _course_path(os.environ.get("AUTOGRADER_MATERIAL"))
+    try:
+        mtime = os.stat(path).st_mtime_ns
+    except FileNotFoundError:
+        return _DEFAULT
+    return _load_file(path, mtime)
+
+
+_DEFAULT = Formulation()
+
+
+@functools.cache
+def _course_path(material: str | None) -> str:
+    return str(course_file())
 
 
 def load_file(path: Path | str) -> Formulation:
