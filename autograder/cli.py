@@ -27,15 +27,17 @@ def main(ctx: click.Context) -> None:
 
 
 def check_course_file() -> None:
-    """Refuse an invalid course.toml before any command runs (a missing one means the defaults)."""
+    """Refuse an invalid course.toml before any command runs (a missing one means the defaults),
+    and solutions whose generated lines cannot be found (the reference could not follow it)."""
     from autograder.formulation import CourseFileError, load
-    from autograder.paths import MaterialNotFound
+    from autograder.paths import MaterialNotFound, solutions_dir
+    from autograder.release.course_solutions import SolutionLineError, stale_solutions
 
     try:
-        load()
+        stale_solutions(solutions_dir(), load())
     except MaterialNotFound:
         pass  # no material here (doctor, a bare install): the command says so if it needs one
-    except CourseFileError as error:
+    except (CourseFileError, SolutionLineError) as error:
         raise click.ClickException(str(error)) from None
 
 

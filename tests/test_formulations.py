@@ -113,6 +113,17 @@ def test_every_command_refuses_an_invalid_course_file_before_it_runs(command, tm
     assert not (tmp_path / "out").exists()
 
 
+def test_a_solution_whose_generated_line_is_gone_is_refused_by_every_command(tmp_path):
+    root = _material(tmp_path, None)
+    svm = root / "solutions" / "cs231n" / "classifiers" / "linear_svm.py"
+    svm.write_text(svm.read_text().replace("dW[:, y[i]] -= X[i]", "dW[:, y[i]] = dW[:, y[i]] - X[i]"))
+    (tmp_path / "sub").mkdir()
+    for args in (["build", "--check"], ["grade", str(tmp_path / "sub")]):
+        result = CliRunner().invoke(main, args, env={"AUTOGRADER_MATERIAL": str(root)})
+        assert result.exit_code == 1, result.output
+        assert "linear_svm.py: the generated line for svm_loss_naive gradient of column y[i] is missing" in result.output
+
+
 # --------------------------------------------------------------------------- the rendered solutions
 
 def _module(relative: str, formulation: Formulation) -> dict:
