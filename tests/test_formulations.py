@@ -357,3 +357,9 @@ def test_audit_course_option_grades_the_entries_of_that_formulation(tmp_path):
     assert squared.exit_code == 0, squared.output
     assert "caught svm_vec_squared_hinge_gradient_of_plain_hinge" in squared.output
     assert "squared_hinge-d1-l2-s1: 2 of 2 entries apply" in squared.output
+
+
+def test_the_gradescope_zip_carries_the_course_file():
+    from autograder.gradescope.build import zip_members
+
+    assert zip_members()["course.toml"] == (material_root() / "course.toml").read_bytes()
