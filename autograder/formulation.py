@@ -24,6 +24,7 @@ from __future__ import annotations
 
 import functools
 import math
+import os
 import tomllib
 from dataclasses import dataclass
 from pathlib import Path
@@ -215,6 +216,181 @@ class Formulation:
         return f"{factor:g}"
 
 
+    # ------------------------------------------------------------- code
+    @property
+    def delta_code(self) -> str:
+        """delta as a Python literal: '1', '0.5'."""
+        return f"{self.delta:g}"
+
+    @property
+    def reg_loss_code(self) -> str:
+        """The regularization term in numpy: 'reg * np.sum(W * W)', '0.5 * reg * np.sum(np.abs(W))'."""
+        r = "np.sum(W * W)" if self.reg_kind == "l2" else "np.sum(np.abs(W))"
+        return f"{self.scale_text}reg * {r}"
+
+    @property
+    def reg_gradient_code(self) -> str:
+        """Its gradient in numpy: '2 * reg * W', 'reg * W' (0.5, L2), 'reg * np.sign(W)'."""
+        if self.reg_kind == "l2":
+            return self.reg_gradient_text
+        return f"{self.scale_text}reg * np.sign(W)"
+
+    @property
+    def is_squared(self) -> bool:
+        return self.svm_loss == "squared_hinge"
+
+    # ------------------------------------------------------------- the other formulations
+    def differences(self, other: Formulation) -> list[str]:
+        """What `other` does differently, in the course's words ('squared hinge instead of hinge', ...)."""
+        out = []
+        if other.svm_loss != self.svm_loss:
+            out.append(f"the {_LOSS_WORDS[other.svm_loss]} instead of the course's {_LOSS_WORDS[self.svm_loss]}")
+        if other.delta != self.delta:
+            out.append(f"margin delta = {other.delta_text} instead of the course's delta = {self.delta_text}")
+        if other.reg_kind != self.reg_kind:
+            out.append(f"the regularization {_REG_WORDS[other.reg_kind]} instead of the course's "
+                       f"{_REG_WORDS[self.reg_kind]}")
+        if other.reg_scale != self.reg_scale:
+            out.append(f"{other.reg_scale:g} * reg in front of it instead of the course's {self.reg_scale:g} * reg")
+        return out
+
+    def neighbours(self, kind: str) -> list[Formulation]:
+        """The formulations a student may have followed instead of this one, closest first.
+
+        `kind` is 'svm' (loss, delta and regularization vary) or anything else (only the
+        regularization varies: the Softmax loss has no variants). Deltas and scales are the
+        course's own and the usual ones (delta 1, 0.5, 2; scale 1, 0.5).
+        """
+        losses = SVM_LOSSES if kind == "svm" else (self.svm_loss,)
+        deltas = tuple(dict.fromkeys((self.delta, 1.0, 0.5, 2.0))) if kind == "svm" else (self.delta,)
+        scales = tuple(dict.fromkeys((self.reg_scale, 1.0, 0.5)))
+        out = [Formulation(loss, delta, reg_kind, scale)
+               for loss in losses for delta in deltas for reg_kind in REG_KINDS for scale in scales]
+        out = [f for f in dict.fromkeys(out) if f != self]
+        return sorted(out, key=self._distance)
+
+    def _distance(self, other: Formulation) -> int:
+        return sum(a != b for a, b in ((self.svm_loss, other.svm_loss), (self.delta, other.delta),
+                                       (self.reg_kind, other.reg_kind), (self.reg_scale, other.reg_scale)))
+
+
+_REG_WORDS = {"l2": "sum(W**2) (L2)", "l1": "sum(|W|) (L1)"}
+_LOSS_WORDS = {"hinge": "plain hinge max(0, margin)", "squared_hinge": "squared hinge max(0, margin)**2"}
+
+
+# ------------------------------------------------------------------ where the formulation shows in the material
+@dataclass(frozen=True)
+class Slot:
+    """A generated line (or comment box) of a solution file, rewritten by `autograder build`.
+
+    `pattern` matches the line, stripped of its indentation, whatever the formulation it
+    was written for; `render(f)` gives the lines (without indentation) for formulation f.
+    A `box` slot is a TODO comment box: the first line matches and the comment lines up
+    to the next line of only '#' belong to it.
+    """
+
+    name: str
+    pattern: str
+    render: object
+    box: bool = False
+
+
+def comment_box(text: str, width: int = 75) -> list[str]:
+    """`text` wrapped into the CS231n TODO box lines: '# ' + words + padding + ' #'."""
+    import textwrap
+
+    inner = width - 4
+    return [f"# {line.replace(_NBSP, ' ').ljust(inner)} #" for line in textwrap.wrap(text, inner)]
+
+
+_NBSP = "\x00"
+
+
+def _nobreak(words: str) -> str:
+    """A formula kept on one line of a comment box."""
+    return words.replace(" ", _NBSP)
+
+
+def _svm_naive_todo(f: Formulation) -> list[str]:
+    if f.is_squared:
+        per_class = (f"the squared margin adds to the loss, column j of dW gets {_nobreak('+2 * margin * X[i]')} "
+                     f"and column y[i] gets {_nobreak('-2 * margin * X[i]')}.")
+    else:
+        per_class = "the margin adds to the loss, column j of dW gets +X[i] and column y[i] gets -X[i]."
+    return comment_box(
+        "TODO: Compute the loss and its gradient dW with loops over the samples and the classes. "
+        f"For every class j != y[i] with a positive margin, {per_class} Average over the samples, "
+        f"then add the regularization term {_nobreak(f.reg_text)} and its gradient "
+        f"{_nobreak(f.reg_gradient_text)}.")
+
+
+def _svm_vectorized_todo(f: Formulation) -> list[str]:
+    if f.is_squared:
+        matrix = ("a matrix that says how much of each sample (2 * its positive margin) is added to or "
+                  "subtracted from each column of dW.")
+    else:
+        matrix = "a matrix that says how often each sample adds or subtracts itself from each column of dW."
+    return comment_box(
+        "TODO: Implement a vectorized version of the structured SVM loss and its gradient. Compute all "
+        "the scores at once (X.dot(W)), pick the correct class scores with integer array indexing, "
+        f"and build {matrix}")
+
+
+def _svm_module_doc(f: Formulation) -> list[str]:
+    form = "squared hinge, L2-SVM" if f.is_squared else "Weston-Watkins form"
+    return [f'"""Multiclass SVM loss ({form}, margin delta = {f.delta_text}) and its gradient.']
+
+
+_SVM_SLOTS = (
+    Slot("module docstring", r'"""Multiclass SVM loss \(.*\) and its gradient\.', _svm_module_doc),
+    Slot("svm_loss_naive docstring: the loss", r"sum_\{j != y_i\} .*, plus .*;",
+         lambda f: [f"sum_{{j != y_i}} {f.svm_term_text}, plus {f.reg_text};"]),
+    Slot("svm_loss_naive TODO box", r"# TODO: Compute the loss and its gradient dW with loops .*", _svm_naive_todo,
+         box=True),
+    Slot("svm_loss_naive margin", r"margin = scores\[j\] - correct_class_score \+ .*",
+         lambda f: [f"margin = scores[j] - correct_class_score + {f.delta_code}  # note delta = {f.delta_text}"]),
+    Slot("svm_loss_naive loss of a class", r"loss \+= margin(\*\*2)?",
+         lambda f: ["loss += margin**2" if f.is_squared else "loss += margin"]),
+    Slot("svm_loss_naive gradient of column j", r"dW\[:, j\] \+= .*X\[i\]",
+         lambda f: ["dW[:, j] += 2 * margin * X[i]" if f.is_squared else "dW[:, j] += X[i]"]),
+    Slot("svm_loss_naive gradient of column y[i]", r"dW\[:, y\[i\]\] -= .*X\[i\]",
+         lambda f: ["dW[:, y[i]] -= 2 * margin * X[i]" if f.is_squared else "dW[:, y[i]] -= X[i]"]),
+    Slot("svm_loss_naive regularization", r"loss \+= .*reg \* np\.sum\(.*\)", lambda f: [f"loss += {f.reg_loss_code}"]),
+    Slot("svm_loss_naive regularization gradient", r"dW \+= .*reg \* .*", lambda f: [f"dW += {f.reg_gradient_code}"]),
+    Slot("svm_loss_vectorized TODO box", r"# TODO: Implement a vectorized version of the structured SVM .*",
+         _svm_vectorized_todo, box=True),
+    Slot("svm_loss_vectorized margins", r"margins = np\.maximum\(0, scores - correct_class_scores \+ .*\)",
+         lambda f: [f"margins = np.maximum(0, scores - correct_class_scores + {f.delta_code})"]),
+    Slot("svm_loss_vectorized loss", r"loss = float\(.*margins.*\.sum\(\) / num_train \+ .*\)",
+         lambda f: [f"loss = float({'(margins**2)' if f.is_squared else 'margins'}.sum() / num_train + "
+                    f"{f.reg_loss_code})"]),
+    Slot("svm_loss_vectorized coefficients", r"coefficients = .*margins.*",
+         lambda f: ["coefficients = 2 * margins" if f.is_squared
+                    else "coefficients = (margins > 0).astype(scores.dtype)"]),
+    Slot("svm_loss_vectorized gradient", r"dW = X\.T\.dot\(coefficients\) / num_train \+ .*",
+         lambda f: [f"dW = X.T.dot(coefficients) / num_train + {f.reg_gradient_code}"]),
+)
+
+_SOFTMAX_SLOTS = (
+    Slot("softmax_loss_naive docstring: the regularization", r"(\S+ \* )?reg \* sum\(.*\);",
+         lambda f: [f"{f.reg_text};"]),
+    Slot("softmax_loss_naive regularization", r"loss \+= .*reg \* np\.sum\(.*\)", lambda f: [f"loss += {f.reg_loss_code}"]),
+    Slot("softmax_loss_naive regularization gradient", r"dW \+= .*reg \* .*",
+         lambda f: [f"dW += {f.reg_gradient_code}"]),
+    Slot("softmax_loss_vectorized loss", r"loss = float\(-log_probs\[rows, y\]\.sum\(\) / num_train \+ .*\)",
+         lambda f: [f"loss = float(-log_probs[rows, y].sum() / num_train + {f.reg_loss_code})"]),
+    Slot("softmax_loss_vectorized gradient", r"dW = X\.T\.dot\(dscores\) / num_train \+ .*",
+         lambda f: [f"dW = X.T.dot(dscores) / num_train + {f.reg_gradient_code}"]),
+)
+
+SOLUTION_SLOTS: dict[str, tuple[Slot, ...]] = {
+    "cs231n/classifiers/linear_svm.py": _SVM_SLOTS,
+    "cs231n/classifiers/softmax.py": _SOFTMAX_SLOTS,
+}
+"""The generated lines of each solution file (paths relative to solutions/): every other
+line is the instructor's, and `autograder build` never touches it."""
+
+
 def _material_root() -> Path:
     from autograder.paths import material_root
 
@@ -296,10 +472,53 @@ def load(root: Path | None = None) -> Formulation:
     return _load_file(str(file), mtime)
 
 
+_OVERRIDE: list[Formulation] = []
+
+
 def current() -> Formulation:
-    """The formulation of the material this process grades (AUTOGRADER_MATERIAL or the checkout)."""
-    return load()
+    """The formulation of the material this process grades (AUTOGRADER_MATERIAL or the checkout),
+    unless `use` chose another one for this process (`autograder audit --course FILE`).
+
+    Asked hundreds of times per submission, so it costs one stat of course.toml: where
+    the file is, is remembered per value of AUTOGRADER_MATERIAL.
+    """
+    if _OVERRIDE:
+        return _OVERRIDE[-1]
+    path = _course_path(os.environ.get("AUTOGRADER_MATERIAL"))
+    try:
+        mtime = os.stat(path).st_mtime_ns
+    except FileNotFoundError:
+        return _DEFAULT
+    return _load_file(path, mtime)
 
 
-__all__ = ["COURSE_FILE", "REG_KINDS", "SVM_LOSSES", "CourseFileError", "Formulation", "course_file",
-           "current", "load", "parse"]
+_DEFAULT = Formulation()
+
+
+@functools.cache
+def _course_path(material: str | None) -> str:
+    return str(course_file())
+
+
+def load_file(path: Path | str) -> Formulation:
+    """The formulation stated by the course.toml at `path` (which must exist)."""
+    file = Path(path)
+    return _load_file(str(file.resolve()), file.stat().st_mtime_ns)
+
+
+class use:
+    """Grade as if course.toml stated `formulation` (a context manager; nests)."""
+
+    def __init__(self, formulation: Formulation) -> None:
+        self.formulation = formulation
+
+    def __enter__(self) -> Formulation:
+        _OVERRIDE.append(self.formulation)
+        return self.formulation
+
+    def __exit__(self, *exc) -> None:
+        _OVERRIDE.pop()
+
+
+__all__ = ["COURSE_FILE", "REG_KINDS", "SOLUTION_SLOTS", "SVM_LOSSES", "CourseFileError", "Formulation", "Slot",
+           "comment_box", "course_file", "current", "load", "load_file", "parse", "use"]

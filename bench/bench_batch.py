@@ -54,9 +54,11 @@ def environment() -> dict[str, str]:
 def make_class(folder: Path, count: int) -> dict[str, str]:
     """`count` submissions in `folder`; returns what each one is (reference, variant or bug id)."""
     from autograder.catalogue.mutants import catalogue_path, load_mutants, materialise
+    from autograder.formulation import current
 
-    correct = [None, *load_mutants(ROOT / "tests" / "corpus" / "correct_variants.toml")]
-    buggy = load_mutants(catalogue_path())
+    course = current()  # entries written for other formulations do not apply to this reference
+    correct = [None, *(m for m in load_mutants(ROOT / "tests" / "corpus" / "correct_variants.toml") if m.admits(course))]
+    buggy = [m for m in load_mutants(catalogue_path()) if m.admits(course)]
     kinds = {}
     for index in range(count):
         if index % 3 == 0:

@@ -3,6 +3,11 @@
 Instructors run it after editing the hidden properties: every mutant in the
 catalogue must lose the points of each property its `caught_by` names. A mutant
 that keeps them is a bug the hidden suite no longer catches.
+
+The mutants are applied to the reference as the course's formulation renders it
+(course.toml, or `--course FILE`). An entry written for other formulations (its
+`formulations` table does not admit the course's, or its edits do not apply to the
+course's reference) is "not applicable": it is counted and listed, never graded.
 """
 
 import tempfile
@@ -11,7 +16,13 @@ from pathlib import Path
 
 import click
 
-from autograder.catalogue.mutants import Mutant, catalogue_path, load_mutants, materialise
+from autograder.catalogue.mutants import (
+    CatalogueError,
+    Mutant,
+    catalogue_path,
+    load_mutants,
+    materialise,
+)
 
 
 @dataclass
@@ -20,11 +31,27 @@ class AuditRow:
     score: float
     max_score: float
     failed: set[str]
+    not_applicable: str = ""
+    """Why the mutant was not graded for the course's formulation ('' when it was)."""
+
+    @property
+    def applicable(self) -> bool:
+        return not self.not_applicable
 
     @property
     def survived(self) -> set[str]:
         """Properties the mutant should have failed but passed."""
-        return set(self.mutant.caught_by) - self.failed
+        return set(self.mutant.caught_by) - self.failed if self.applicable else set()
+
+
+def applicability(mutant: Mutant) -> str:
+    """'' when `mutant` applies to the course's formulation, else why not."""
+    from autograder.formulation import current
+
+    course = current()
+    if not mutant.admits(course):
+        return f"written for other formulations than {course.key}"
+    return ""
 
 
 def audit(mutants: list[Mutant], progress=None) -> list[AuditRow]:
@@ -34,7 +61,17 @@ def audit(mutants: list[Mutant], progress=None) -> list[AuditRow]:
     rows = []
     with tempfile.TemporaryDirectory(prefix="autograder-audit-") as tmp:
         for mutant in mutants:
-            folder = materialise(mutant, Path(tmp) / mutant.id)
+            why = applicability(mutant)
+            if not why:
+                try:
+                    folder = materialise(mutant, Path(tmp) / mutant.id)
+                except CatalogueError as error:
+                    why = f"its edits do not apply to the course's reference ({error})"
+            if why:
+                rows.append(AuditRow(mutant, 0.0, 0.0, set(), not_applicable=why))
+                if progress:
+                    progress(rows[-1])
+                continue
             report = grade_submission(folder, functions=(mutant.function,))
             failed = {t.property for t in report.tests if t.status == "failed"}
             rows.append(AuditRow(mutant, report.score, report.max_score, failed))
@@ -47,17 +84,25 @@ def audit(mutants: list[Mutant], progress=None) -> list[AuditRow]:
 @click.option("--catalogue", "catalogue", type=click.Path(path_type=Path, exists=True, dir_okay=False),
               default=None, help="A catalogue TOML file (default: the bundled bugs.toml).")
 @click.option("--only", multiple=True, help="Audit only these mutant ids (repeatable).")
-def audit_command(catalogue: Path | None, only: tuple[str, ...]) -> None:
+@click.option("--course", "course", type=click.Path(path_type=Path, exists=True, dir_okay=False), default=None,
+              help="Audit for the formulation of this course.toml instead of the material's.")
+def audit_command(catalogue: Path | None, only: tuple[str, ...], course: Path | None) -> None:
     """Check that the hidden suite catches every bug in the catalogue.
 
     Exits 1 and lists the survivors when a bug keeps points it should lose.
     """
+    import contextlib
+
     from rich.console import Console
     from rich.progress import Progress
 
-    from autograder.catalogue.mutants import CatalogueError
+    from autograder.formulation import CourseFileError, current, load_file, use
 
     path = catalogue or catalogue_path()
+    try:
+        formulation = load_file(course) if course else current()
+    except CourseFileError as exc:
+        raise click.ClickException(str(exc)) from None
     try:
         mutants = load_mutants(path)
     except CatalogueError as exc:
@@ -68,14 +113,20 @@ def audit_command(catalogue: Path | None, only: tuple[str, ...]) -> None:
             raise click.ClickException(f"{path}: no mutant with id {', '.join(sorted(unknown))}")
         mutants = [m for m in mutants if m.id in only]
     console = Console()
-    with Progress(console=console, transient=True) as bar:
+    with use(formulation) if course else contextlib.nullcontext(), Progress(console=console, transient=True) as bar:
         task = bar.add_task("grading the catalogue", total=len(mutants))
         rows = audit(mutants, progress=lambda row: bar.advance(task))
     survivors = [row for row in rows if row.survived]
+    skipped = [row for row in rows if not row.applicable]
+    for row in skipped:
+        console.print(f"[dim]not applicable[/dim] {row.mutant.id}: {row.not_applicable}")
+    rows = [row for row in rows if row.applicable]
     for row in rows:
         mark = "[red]SURVIVES[/red]" if row.survived else "[green]caught[/green]"
         detail = f" (passes {', '.join(sorted(row.survived))})" if row.survived else ""
         console.print(f"{mark} {row.mutant.id}: {row.score:g}/{row.max_score:g}{detail}")
-    console.print(f"{len(rows) - len(survivors)} of {len(rows)} bugs caught by the properties that name them.")
+    console.print(f"{len(rows) - len(survivors)} of {len(rows)} bugs caught by the properties that name them "
+                  f"(formulation {formulation.key}: {len(rows)} of {len(rows) + len(skipped)} entries apply, "
+                  f"{len(skipped)} not applicable).")
     if survivors:
         raise SystemExit(1)

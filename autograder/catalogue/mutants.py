@@ -36,6 +36,15 @@ Keys:
   (``def name(...):`` ...), written at any indentation: it is dedented, then
   indented to where the original definition stands (methods included).
 
+- ``formulations`` (optional, after ``caught_by``): the course formulations the entry
+  is written for, as a table of allowed values, e.g. ``formulations = {svm_loss =
+  "hinge", reg_kind = ["l2"]}`` (keys ``svm_loss``, ``delta``, ``reg_kind``,
+  ``reg_scale``; a value or a list of values). Without it the entry holds for every
+  formulation. The audit reports an entry that the course's formulation does not
+  admit, or whose edits do not apply to the course's rendered reference, as "not
+  applicable" (and counts them); the test suite checks that every entry applies to
+  every formulation its table admits.
+
 Write code with TOML *literal* strings (``'...'`` or ``'''...'''``, no escape
 processing) whenever it contains a backslash; a newline right after an opening
 ``'''`` is dropped by TOML. An edit must leave valid Python that still defines
@@ -77,7 +86,8 @@ CLASS_OF_FUNCTION: dict[str, str] = {"train": "LinearClassifier", "predict": "Li
 
 
 _ID_PATTERN = re.compile(r"[a-z][a-z0-9_]*\Z")
-_MUTANT_KEYS = {"id", "function", "description", "caught_by", "edit", "replace_function"}
+_MUTANT_KEYS = {"id", "function", "description", "caught_by", "edit", "replace_function", "formulations"}
+_FORMULATION_KEYS = {"svm_loss": str, "delta": float, "reg_kind": str, "reg_scale": float}
 _EDIT_KEYS = {"find", "replace"}
 _PACKAGE_INITS = ("cs231n/__init__.py", "cs231n/classifiers/__init__.py")
 
@@ -104,6 +114,11 @@ class Mutant:
     caught_by: tuple[str, ...] = ()
     edits: tuple[Edit, ...] = ()
     replace_function: str | None = None
+    formulations: tuple[tuple[str, tuple], ...] = ()
+
+    def admits(self, formulation) -> bool:
+        """Whether the entry is written for `formulation` (its `formulations` table allows it)."""
+        return all(getattr(formulation, key) in allowed for key, allowed in self.formulations)
 
     @property
     def file(self) -> str:
@@ -231,7 +246,29 @@ def _parse_entry(path: Path, number: int, entry: object, properties: dict) -> Mu
         caught_by=tuple(caught_by),
         edits=tuple(edits),
         replace_function=replacement,
+        formulations=_parse_formulations(entry.get("formulations", {}), fail),
     )
+
+
+def _parse_formulations(table: object, fail) -> tuple[tuple[str, tuple], ...]:
+    """The `formulations` table as ((key, allowed values), ...), checked."""
+    from autograder.formulation import REG_KINDS, SVM_LOSSES
+
+    if not isinstance(table, dict):
+        raise fail("`formulations` must be a table, e.g. {svm_loss = \"hinge\"}")
+    out = []
+    for key, value in sorted(table.items()):
+        if key not in _FORMULATION_KEYS:
+            raise fail(f"`formulations` key {key!r} unknown; allowed: {', '.join(_FORMULATION_KEYS)}")
+        values = value if isinstance(value, list) else [value]
+        kind = _FORMULATION_KEYS[key]
+        for v in values:
+            ok = isinstance(v, str) if kind is str else isinstance(v, (int, float)) and not isinstance(v, bool)
+            choices = {"svm_loss": SVM_LOSSES, "reg_kind": REG_KINDS}.get(key)
+            if not ok or (choices and v not in choices) or (kind is float and v <= 0):
+                raise fail(f"`formulations`: {key} = {v!r} is not a possible value")
+        out.append((key, tuple(kind(v) for v in values)))
+    return tuple(out)
 
 
 def _check_replacement(text: str, function: str, fail) -> None:
@@ -316,9 +353,11 @@ def materialise(mutant: Mutant | None, dest: Path | str, base: Path | str | None
 
     The layout is the student's release folder: ``dest/cs231n/__init__.py``,
     ``dest/cs231n/classifiers/__init__.py`` and the three graded files, copied from
-    ``base`` (default: the reference solutions) with the mutant applied to its
-    file. ``mutant=None`` writes the reference itself. Existing files are replaced.
+    ``base`` (default: the reference solutions, as the course's formulation renders
+    them) with the mutant applied to its file. ``mutant=None`` writes the reference
+    itself. Existing files are replaced.
     """
+    rendered = base is None
     base = Path(base) if base is not None else solutions_dir()
     dest = Path(dest)
     for relative in _PACKAGE_INITS:
@@ -329,7 +368,12 @@ def materialise(mutant: Mutant | None, dest: Path | str, base: Path | str | None
         else:
             target.write_text("")
     for relative in GRADED_FILES:
-        source = (base / relative).read_text(encoding="utf-8")
+        if rendered:
+            from autograder.release.course_solutions import rendered_source
+
+            source = rendered_source(relative)
+        else:
+            source = (base / relative).read_text(encoding="utf-8")
         if mutant is not None and relative == mutant.file:
             source = apply_mutant(source, mutant)
         (dest / relative).write_text(source, encoding="utf-8")

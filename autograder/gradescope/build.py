@@ -12,6 +12,7 @@ from pathlib import Path
 
 import click
 
+from autograder.formulation import CourseFileError, course_file, load
 from autograder.paths import MaterialNotFound, assignment_dir, solutions_dir
 
 PACKAGE_DIR = Path(__file__).resolve().parent.parent
@@ -55,6 +56,10 @@ def zip_members() -> dict[str, bytes]:
     }
     members.update(_tree(PACKAGE_DIR, "autograder"))
     members.update(_tree(solutions_dir() / "cs231n", "solutions/cs231n"))
+    course = course_file()
+    if course.is_file():
+        load()  # an invalid course.toml is refused here, not in Gradescope
+        members["course.toml"] = course.read_bytes()
     members.update(_tree(release, "assignment/cs231n"))
     return members
 
@@ -87,7 +92,7 @@ def build_command(out: Path) -> None:
     """Build the zip Gradescope expects: setup.sh, run_autograder and the hidden suite."""
     try:
         names = build_zip(out)
-    except MaterialNotFound as exc:
+    except (MaterialNotFound, CourseFileError) as exc:
         raise click.ClickException(str(exc)) from None
     except OSError as exc:
         raise click.ClickException(f"{out}: cannot write the zip ({exc.strerror})") from None

@@ -13,6 +13,7 @@ from hypothesis import assume
 from hypothesis import strategies as st
 from hypothesis.extra.numpy import arrays
 
+from autograder.formulation import Formulation, current
 from autograder.sandbox.shared import dev_arrays
 
 REGS = (0.1, 0.5, 1.0, 2.5, 10.0)
@@ -26,23 +27,32 @@ def _bounded(small: bool, **bounds) -> list[int]:
     return [min(value, SMALL[name]) if small and name in SMALL else value for name, value in bounds.items()]
 KINK_CLEARANCE = 1e-3
 """SVM inputs keep every margin at least this far from the hinge kink, where a
-subgradient choice (> or >=) is free (SPEC: tests must not penalise either)."""
+subgradient choice (> or >=) is free (SPEC: tests must not penalise either). The
+squared hinge has no kink, but its inputs are kept the same way (they stay fine).
+With L1 regularization every entry of W stays this far from 0, where sign(W) jumps."""
 
 
 def hundredths(shape, low: int, high: int):
     return arrays(np.int64, shape, elements=st.integers(low, high)).map(lambda a: a / 100.0)
 
 
-def svm_margins(W, X, y) -> np.ndarray:
-    """Margins s_j - s_{y_i} + 1 of every wrong class (the correct class masked as +inf)."""
+def svm_margins(W, X, y, delta: float | None = None) -> np.ndarray:
+    """Margins s_j - s_{y_i} + delta of every wrong class (the correct class masked as +inf)."""
+    delta = current().delta if delta is None else delta
     scores = X @ W
-    margins = scores - scores[np.arange(len(y)), y][:, None] + 1.0
+    margins = scores - scores[np.arange(len(y)), y][:, None] + delta
     margins[np.arange(len(y)), y] = np.inf
     return margins
 
 
-def clear_of_kink(W, X, y) -> bool:
-    return bool(np.all(np.abs(svm_margins(W, X, y)) > KINK_CLEARANCE))
+def clear_of_kink(W, X, y, delta: float | None = None) -> bool:
+    return bool(np.all(np.abs(svm_margins(W, X, y, delta)) > KINK_CLEARANCE))
+
+
+def clear_of_zero(W, formulation: Formulation | None = None) -> bool:
+    """True unless the course uses L1 and an entry of W is near 0 (the kink of |w|)."""
+    formulation = formulation or current()
+    return formulation.reg_kind != "l1" or bool(np.all(np.abs(W) > KINK_CLEARANCE))
 
 
 def case(W, X, y, reg=0.0, **extra) -> dict:
@@ -65,23 +75,25 @@ def loss_cases(draw, kind: str, regs=(0.0,) + REGS, max_n=6, max_d=5, max_c=5, w
     reg = draw(st.sampled_from(regs), label="reg")
     if kind == "svm":
         assume(clear_of_kink(W, X, y))
+    if reg:
+        assume(clear_of_zero(W))
     return case(W, X, y, reg)
 
 
 def fixed_case(seed: int, n: int, d: int, c: int, reg: float = 0.0, kind: str = "softmax") -> dict:
     """A reproducible random problem (kink-free when kind is 'svm'); a new dict of shared read-only arrays."""
-    return case(*_fixed_arrays(seed, n, d, c, kind), reg)
+    return case(*_fixed_arrays(seed, n, d, c, kind, current()), reg)
 
 
 @functools.cache
-def _fixed_arrays(seed: int, n: int, d: int, c: int, kind: str) -> tuple[np.ndarray, ...]:
-    """Made once per process: every submission is checked on the same fixed problems."""
+def _fixed_arrays(seed: int, n: int, d: int, c: int, kind: str, formulation: Formulation) -> tuple[np.ndarray, ...]:
+    """Made once per process and formulation: every submission is checked on the same fixed problems."""
     rng = np.random.RandomState(seed)
     while True:
         W = np.round(rng.uniform(-2, 2, size=(d, c)), 2)
         X = np.round(rng.uniform(-3, 3, size=(n, d)), 2)
         y = rng.randint(0, c, size=n).astype(np.int64)
-        if kind != "svm" or clear_of_kink(W, X, y):
+        if (kind != "svm" or clear_of_kink(W, X, y, formulation.delta)) and clear_of_zero(W, formulation):
             for arr in (W, X, y):
                 arr.flags.writeable = False
             return W, X, y
@@ -138,12 +150,12 @@ def large_gap_cases(kind: str) -> list[dict]:
 
 @st.composite
 def large_margin_cases(draw, small=False):
-    """Data where each correct score beats every other score by at least `margin` > 1."""
+    """Data where each correct score beats every other score by more than delta (margin >= 4 * max(1, delta))."""
     max_n, max_c, max_extra = _bounded(small, max_n=6, max_c=5, max_d=2)
     n = draw(st.integers(1, max_n), label="N")
     c = draw(st.integers(2, max_c), label="C")
     extra = draw(st.integers(0, max_extra), label="extra features")
-    margin = float(draw(st.integers(4, 40), label="margin"))
+    margin = float(draw(st.integers(4, 40), label="margin")) * max(1.0, current().delta)
     y = draw(arrays(np.int64, (n,), elements=st.integers(0, c - 1)), label="y")
     noise = draw(hundredths((n, c), -30, 30), label="noise")
     X = np.hstack([margin * np.eye(c)[y] + noise, draw(hundredths((n, extra), -300, 300))])

@@ -101,7 +101,8 @@ def grade_function(session: Session, rubric: FunctionRubric) -> list[TestResult]
     return results
 
 
-_warm = False
+_warm: set[str] = set()
+"""The formulations (keys) whose examples this process has ready."""
 
 
 def warm_up() -> None:
@@ -110,8 +111,10 @@ def warm_up() -> None:
     They come from the example cache when it has them, else hypothesis draws them
     and the cache keeps them for the next process.
     """
-    global _warm
-    if _warm:
+    from autograder.formulation import current
+
+    course = current().key
+    if course in _warm:
         return
     cached = example_cache.load()
     for key, cases in cached.items():
@@ -120,9 +123,17 @@ def warm_up() -> None:
         for prop in for_function(rubric.function).values():
             prop.generated_cases(rubric.function)
             prop.ladder(rubric.function)
-    if set(EXAMPLES) - set(cached):
-        example_cache.save(dict(EXAMPLES))
-    _warm = True
+    mine = {key: cases for key, cases in EXAMPLES.items() if _of_course(key[1], course)}
+    if set(mine) - set(cached):
+        example_cache.save(mine)
+    _warm.add(course)
+
+
+def _of_course(key: str, course: str) -> bool:
+    """Whether an EXAMPLES key belongs to the course `course` (default course: no '@' suffix)."""
+    from autograder.formulation import Formulation
+
+    return key.endswith(f"@{course}") if course != Formulation().key else "@" not in key
 
 
 def grade_submission(submission: Path, limits: Limits | None = None,

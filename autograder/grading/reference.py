@@ -1,29 +1,35 @@
 """The reference loss functions, loaded into the grader (never into a child).
 
-They are read from `solutions/` by file path under private module names, so that
-nothing called `cs231n` is ever imported into the grading process.
+They are the course's rendered solutions: `solutions/` with its generated lines written
+for course.toml (`autograder.release.course_solutions`), whether or not `autograder build`
+has been run since course.toml changed. They are compiled by file path under private
+module names, so that nothing called `cs231n` is ever imported into the grading process.
 """
 
 import functools
-import importlib.util
+import types
 
+from autograder.formulation import Formulation, current
 from autograder.paths import solutions_dir
 
 _FILES = {"svm": "linear_svm.py", "softmax": "softmax.py"}
 
 
 @functools.cache
-def _module(kind: str):
-    path = solutions_dir() / "cs231n" / "classifiers" / _FILES[kind]
-    spec = importlib.util.spec_from_file_location(f"_autograder_reference_{kind}", path)
-    module = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(module)
+def _module(kind: str, root: str, formulation: Formulation):
+    from autograder.release.course_solutions import rendered_source
+
+    relative = f"cs231n/classifiers/{_FILES[kind]}"
+    source = rendered_source(relative, formulation)
+    module = types.ModuleType(f"_autograder_reference_{kind}")
+    module.__file__ = f"{root}/{relative}"
+    exec(compile(source, module.__file__, "exec"), module.__dict__)  # noqa: S102 - our own solutions
     return module
 
 
 def loss_function(kind: str):
     """The reference vectorized loss for 'svm' or 'softmax': (W, X, y, reg) -> (loss, dW)."""
-    module = _module(kind)
+    module = _module(kind, str(solutions_dir()), current())
     return getattr(module, f"{kind}_loss_vectorized")
 
 

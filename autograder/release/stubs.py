@@ -14,7 +14,8 @@ stubs run and return those initial values, as the original CS231n stubs do.
 `build` mirrors `solutions/cs231n/` into `assignment/cs231n/`: `.py` files are
 stripped, other files copied byte for byte, and files of `assignment/cs231n/`
 that no longer exist in the solutions are removed. Only `assignment/cs231n/` is
-ever written; the notebooks and public checks beside it are not touched.
+ever written here; the `autograder build` command (`course_build`) also brings the
+solutions' generated lines, the generated public checks and the notebooks up to date.
 """
 
 from __future__ import annotations
@@ -163,12 +164,13 @@ def _release_files(root: Path) -> list[Path]:
     )
 
 
-def render_release(source: Path) -> dict[str, bytes]:
+def render_release(source: Path, formulation=None) -> dict[str, bytes]:
     """What `assignment/cs231n/` must hold: relative POSIX path -> content.
 
     `.py` files are stripped of their solution regions; other files are copied
     unchanged, but a non-`.py` file holding a solution marker is an error (its
-    solution would be shipped as is).
+    solution would be shipped as is). With a `formulation`, the generated lines of
+    the solutions (docstrings and TODO boxes included) are first written for it.
     """
     if not source.is_dir():
         raise MaterialNotFound(f"{source} does not exist: nothing to build the stubs from")
@@ -178,6 +180,10 @@ def render_release(source: Path) -> dict[str, bytes]:
         data = path.read_bytes()
         if path.suffix == ".py":
             text = data.decode("utf-8")
+            if formulation is not None:
+                from autograder.release.course_solutions import render_text
+
+                text = render_text(text, f"{PACKAGE}/{relative.as_posix()}", formulation, str(path))
             data = strip_solutions(text, path).encode("utf-8")
         elif BEGIN_MARKER.encode() in data or END_MARKER.encode() in data:
             first = min(
@@ -216,9 +222,9 @@ class Comparison:
         return "\n".join(lines)
 
 
-def compare(source: Path, target: Path) -> Comparison:
+def compare(source: Path, target: Path, formulation=None) -> Comparison:
     """Compare `target` with the stubs generated from `source`, writing nothing."""
-    expected = render_release(source)
+    expected = render_release(source, formulation)
     present = {relative.as_posix() for relative in _release_files(target)}
     result = Comparison()
     for name, data in expected.items():
@@ -230,14 +236,14 @@ def compare(source: Path, target: Path) -> Comparison:
     return result
 
 
-def build(source: Path, target: Path) -> Comparison:
+def build(source: Path, target: Path, formulation=None) -> Comparison:
     """Write the stubs of `source` into `target`; returns what had to change.
 
     Everything is rendered (and so validated) before anything is written: a
     marker error leaves `target` untouched.
     """
-    expected = render_release(source)
-    result = compare(source, target)
+    expected = render_release(source, formulation)
+    result = compare(source, target, formulation)
     for name in result.stale:
         (target / name).unlink()
     for name in result.missing + result.changed:
@@ -265,31 +271,24 @@ def default_target() -> Path:
     return assignment_dir() / PACKAGE
 
 
-@click.command("build", short_help="Generate the student stubs from the solutions.")
+@click.command("build", short_help="Generate the release (and the solutions' course lines) from course.toml.")
 @click.option(
     "--check",
     is_flag=True,
-    help="Write nothing; exit 1 naming the files of assignment/cs231n that are out of date.",
+    help="Write nothing; exit 1 naming every generated file that is out of date with course.toml.",
 )
 def build_command(check: bool) -> None:
-    """Generate the student stubs in assignment/cs231n from solutions/cs231n."""
+    """Make the material follow course.toml and generate the student release.
+
+    Rewrites the generated lines of solutions/ for the course's formulation, the
+    stubs in assignment/cs231n, the public checks of the loss functions in
+    assignment/tests and the notebooks. Every other file is left alone.
+    """
+    from autograder.formulation import CourseFileError
+    from autograder.release.course_build import build_release
+    from autograder.release.course_solutions import SolutionLineError
+
     try:
-        source, target = default_source(), default_target()
-        result = compare(source, target) if check else build(source, target)
-    except (MarkerError, MaterialNotFound) as error:
+        build_release(check)
+    except (MarkerError, MaterialNotFound, CourseFileError, SolutionLineError) as error:
         raise click.ClickException(str(error)) from error
-    if check:
-        if result.up_to_date:
-            click.echo(f"{target} is up to date with {source}")
-            return
-        click.echo(
-            f"{target} is out of date with {source}:\n{result.describe(target)}\n"
-            "run autograder build",
-            err=True,
-        )
-        click.get_current_context().exit(1)
-    if result.up_to_date:
-        click.echo(f"{target} already up to date with {source}")
-    else:
-        done = result.describe(target, ("written", "rewritten", "removed"))
-        click.echo(f"built {target} from {source}:\n{done}")

@@ -242,9 +242,18 @@ def _draw(prop: Property, key: str, strategy, count: int) -> list:
     return drawn
 
 
+def _course_key(key: str) -> str:
+    """`key` qualified by the course's formulation (the default course keeps the bare key):
+    one formulation's examples are never served to another."""
+    from autograder.formulation import current
+
+    formulation = current()
+    return key if formulation.is_default else f"{key}@{formulation.key}"
+
+
 def _generated(prop: Property, key: str, strategy) -> tuple:
-    """The examples of one property, drawn once per process by a derandomized run."""
-    cache_key = (prop.id, key)
+    """The examples of one property, drawn once per process (and formulation) by a derandomized run."""
+    cache_key = (prop.id, _course_key(key))
     with HYPOTHESIS_LOCK:
         if cache_key not in EXAMPLES:
             EXAMPLES[cache_key] = tuple(_draw(prop, key, strategy, prop.max_examples))
@@ -253,10 +262,10 @@ def _generated(prop: Property, key: str, strategy) -> tuple:
 
 def _ladder(prop: Property, key: str, strategy) -> tuple:
     """A property's ladder: distinct small inputs, simplest first (kept with the examples)."""
-    cache_key = (prop.id, f"ladder/{key}")
+    cache_key = (prop.id, f"ladder/{_course_key(key)}")
     with HYPOTHESIS_LOCK:
         if cache_key not in EXAMPLES:
-            distinct = {_case_key(case): case for case in _draw(prop, cache_key[1], strategy, LADDER_DRAWS)}
+            distinct = {_case_key(case): case for case in _draw(prop, f"ladder/{key}", strategy, LADDER_DRAWS)}
             EXAMPLES[cache_key] = tuple(sorted(distinct.values(), key=lambda case: (simplicity(case), _case_key(case))))
         return EXAMPLES[cache_key]
 

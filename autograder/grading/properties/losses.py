@@ -7,7 +7,9 @@ and against the property itself. The SVM's inputs stay clear of the hinge kink.
 
 import numpy as np
 
+from autograder.formulation import current
 from autograder.grading import cases as C
+from autograder.grading import conventions
 from autograder.grading.failure import Failure, show
 from autograder.grading.properties.base import Property, close, worst_entry
 from autograder.grading.reference import kind_of, loss_function
@@ -61,10 +63,11 @@ def reference(function: str, W, X, y, reg, name: tuple | None = None):
     `name` stands for the arrays when they have one (the CS231n-size problem made from a
     seed), so that 12 MB of X are not turned into a dictionary key at every submission.
     """
+    course = current()
     if name is not None:
-        key = (kind_of(function), name, float(reg))
+        key = (kind_of(function), course, name, float(reg))
     else:
-        key = (kind_of(function), W.shape, X.shape, W.tobytes(), X.tobytes(), y.tobytes(), float(reg))
+        key = (kind_of(function), course, W.shape, X.shape, W.tobytes(), X.tobytes(), y.tobytes(), float(reg))
     answer = _REFERENCE_ANSWERS.get(key)
     if answer is None:
         loss, dW = loss_function(kind_of(function))(W.copy(), X.copy(), y.copy(), reg)
@@ -81,9 +84,13 @@ def compare_to_reference(function, W, X, y, reg, loss, dW, what="", name: tuple 
         hint = None
         if loss == 0.0:
             hint = "your function returns a loss of 0: is its TODO block still empty?"
+        else:
+            hint = conventions.other_formulation(kind_of(function), W, X, y, reg, loss, dW, ref_loss, ref_dW)
         raise Failure(f"The loss differs from the correct value{what}.", expected=ref_loss, actual=loss, hint=hint)
     if not close(dW, ref_dW):
         hint = "dW is all zeros: is the gradient computed at all?" if not np.any(dW) else worst_entry(dW, ref_dW) + "."
+        other = conventions.other_formulation(kind_of(function), W, X, y, reg, loss, dW, ref_loss, ref_dW)
+        hint = f"{other} ({hint})" if other and np.any(dW) else hint
         raise Failure(f"The gradient dW differs from the correct gradient{what}.", expected=ref_dW, actual=dW, hint=hint)
 
 
@@ -298,7 +305,7 @@ class LargeMargins(LossProperty):
         if kind_of(function) == "svm":
             if abs(loss) > 1e-12 or np.any(np.abs(dW) > 1e-12):
                 raise Failure(
-                    "Every correct score beats every other score by more than delta = 1, so every "
+                    f"Every correct score beats every other score by more than delta = {current().delta_text}, so every "
                     "margin is negative: the SVM loss and dW must be exactly 0 (reg = 0).",
                     expected="loss 0 and dW all zeros", actual=f"loss {show(loss)}, dW max |entry| {show(np.max(np.abs(dW)))}",
                     hint="skip the correct class j == y[i], and count only positive margins.",
@@ -338,16 +345,21 @@ class InitialLoss(LossProperty):
     def judge(self, function, case, outcomes):
         num_classes = case["W"].shape[1]
         at_zero, at_small = loss_of(outcomes[0], function), loss_of(outcomes[1], function)
+        hint = None
         if kind_of(function) == "svm":
-            expected = float(num_classes - 1)
+            course = current()
+            expected = course.svm_loss_at_zero(num_classes)
+            square = f", whose square is {course.delta**2:g}," if course.is_squared else ""
             why = (f"with W = 0 every score is 0, so each of the C - 1 = {num_classes - 1} wrong classes "
-                   "has margin 0 - 0 + 1 = 1 and the loss is exactly C - 1")
+                   f"has margin 0 - 0 + {course.delta_text} = {course.delta_text}{square} and the loss is exactly "
+                   f"{course.svm_loss_at_zero_text}")
+            hint = conventions.svm_loss_at_zero(num_classes, at_zero)
         else:
             expected = float(np.log(num_classes))
             why = (f"with W = 0 all C = {num_classes} classes are equally likely, p = 1/C, so the loss "
                    "is exactly log(C) (-log(0.1) = 2.303 for 10 classes)")
         if not close(at_zero, expected, rtol=1e-9, atol=1e-12):
-            raise Failure(f"The loss at W = 0 is wrong: {why}.", expected=expected, actual=at_zero)
+            raise Failure(f"The loss at W = 0 is wrong: {why}.", expected=expected, actual=at_zero, hint=hint)
         if abs(at_small - expected) > 0.01 * max(1.0, expected):
             raise Failure(f"With tiny weights (1e-4 * randn) the loss should be close to {show(expected)}: {why}.",
                           expected=expected, actual=at_small)
@@ -374,23 +386,17 @@ class Regularization(LossProperty):
         W, reg, n = case["W"], case["reg"], case["X"].shape[0]
         with_reg, without = loss_of(outcomes[0], function), loss_of(outcomes[1], function)
         g_with, g_without = grad_of(outcomes[0], function, W), grad_of(outcomes[1], function, W)
-        penalty = reg * float(np.sum(W * W))
+        course = current()
+        penalty = reg * course.reg_term(W)
         diff = with_reg - without
         if not close(diff, penalty):
-            hints = [(0.0, "reg is not used in the loss at all."),
-                     (0.5 * penalty, "this is 0.5 * reg * sum(W**2); CS231n's convention is reg * sum(W**2), with no 0.5."),
-                     (penalty / n, "this is reg * sum(W**2) / N: add the regularization after dividing the data loss by N.")]
-            hint = " Or: ".join(h for v, h in hints if close(diff, v) and not close(v, penalty)) or None
-            raise Failure("loss(reg) - loss(0) must be the regularization term reg * sum(W**2).",
-                          expected=penalty, actual=diff, hint=hint)
+            raise Failure(f"loss(reg) - loss(0) must be the regularization term {course.reg_text}.",
+                          expected=penalty, actual=diff, hint=conventions.regularization_term(W, reg, n, diff))
         gdiff = g_with - g_without
-        if not close(gdiff, 2 * reg * W):
-            hints = [(0 * W, "the gradient has no regularization term."),
-                     (reg * W, "this is reg * W: the derivative of reg * sum(W**2) is 2 * reg * W."),
-                     (2 * reg * W / n, "this is 2 * reg * W / N: add the term after dividing by N.")]
-            hint = " Or: ".join(h for v, h in hints if close(gdiff, v) and not close(v, 2 * reg * W)) or None
-            raise Failure("dW(reg) - dW(0) must be the gradient of the regularization, 2 * reg * W.",
-                          expected=2 * reg * W, actual=gdiff, hint=hint)
+        expected = reg * course.reg_gradient(W)
+        if not close(gdiff, expected):
+            raise Failure(f"dW(reg) - dW(0) must be the gradient of the regularization, {course.reg_gradient_text}.",
+                          expected=expected, actual=gdiff, hint=conventions.regularization_gradient(W, reg, n, gdiff))
 
 
 class AveragingSymmetry(LossProperty):
