@@ -152,6 +152,8 @@ def _grade_mutant(tmp_path, mutant_id: str):
     ("svm_naive_reg_grad_no_factor_2", "2 * reg * W"),
     ("svm_naive_reg_before_average", "after dividing the data loss by N"),
     ("softmax_vec_no_max_shift", "subtract each row's maximum"),
+    ("softmax_vec_clipped_probabilities", "stops growing at 23.03 = -log(1e-10)"),
+    ("softmax_naive_epsilon_in_log", "-log(p + 1e-10) instead of -log(p)"),
     ("train_step_uphill", "uphill"),
     ("train_labels_sampled_separately", "X[idx] and y[idx]"),
     ("predict_argmax_over_samples", "axis 1"),
@@ -298,3 +300,28 @@ def svm_loss_naive(W, X, y, reg):
     assert not any("did not finish" in t.output or "could not be checked" in t.output for t in report.tests)
     assert by_property["hygiene"].status == by_property["large_margins"].status == "passed"
     assert by_property["regularization"].status == "failed"
+
+
+CLIPPED_SOFTMAX = """
+def softmax_loss_vectorized(W, X, y, reg):
+    num_train = X.shape[0]
+    scores = X.dot(W)
+    scores -= scores.max(axis=1, keepdims=True)
+    p = np.exp(scores) / np.exp(scores).sum(axis=1, keepdims=True)
+    p = np.clip(p, 1e-12, 1)
+    loss = -np.mean(np.log(p[np.arange(num_train), y])) + reg * np.sum(W * W)
+    p[np.arange(num_train), y] -= 1
+    return loss, X.T.dot(p) / num_train + 2 * reg * W
+"""
+
+
+def test_clipped_probabilities_are_named_and_no_hint_sends_the_student_to_a_check_they_passed(tmp_path):
+    """np.clip(p, 1e-12, 1) is right on ordinary inputs and caps each sample's loss at -log(1e-12)."""
+    softmax = replace_function("softmax", "softmax_loss_vectorized", CLIPPED_SOFTMAX)
+    report = grade_submission(submission_with(tmp_path, "clipped", softmax=softmax),
+                              functions=("softmax_loss_vectorized",))
+    status = {t.property: t.status for t in report.tests}
+    assert status["matches_reference"] == "passed" and status["shift_invariance"] == "failed"
+    shift = next(t.output for t in report.tests if t.property == "shift_invariance")
+    assert "'matches reference'" not in shift
+    assert "stops growing at 27.63 = -log(1e-12)" in shift and "clipped" in shift, shift

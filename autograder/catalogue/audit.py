@@ -20,6 +20,8 @@ class AuditRow:
     score: float
     max_score: float
     failed: set[str]
+    tests: tuple = ()
+    """The report's rows (`engine.TestResult`): what the student would read for this bug."""
 
     @property
     def survived(self) -> set[str]:
@@ -37,7 +39,7 @@ def audit(mutants: list[Mutant], progress=None) -> list[AuditRow]:
             folder = materialise(mutant, Path(tmp) / mutant.id)
             report = grade_submission(folder, functions=(mutant.function,))
             failed = {t.property for t in report.tests if t.status == "failed"}
-            rows.append(AuditRow(mutant, report.score, report.max_score, failed))
+            rows.append(AuditRow(mutant, report.score, report.max_score, failed, tuple(report.tests)))
             if progress:
                 progress(rows[-1])
     return rows
