@@ -325,3 +325,25 @@ def test_clipped_probabilities_are_named_and_no_hint_sends_the_student_to_a_chec
     shift = next(t.output for t in report.tests if t.property == "shift_invariance")
     assert "'matches reference'" not in shift
     assert "stops growing at 27.63 = -log(1e-12)" in shift and "clipped" in shift, shift
+
+
+def test_predict_hints_say_what_the_predictions_are():
+    """Lowest-score predictions are named as such; all zeros that argmin also gives get no
+    guess about an empty TODO block (the untouched stub and np.argmin look the same there)."""
+    import numpy as np
+
+    from autograder.grading.failure import Failure
+
+    prop = for_function("predict")["matches_reference"]
+    W, X = np.array([[1.0, -1.0, 0.0]]), np.array([[1.0], [-1.0]])
+    case = {"W": W, "X": X, "cls": "LinearSVM"}
+    hints = {}
+    for name, y in (("argmin", [1.0, 0.0]), ("zeros", [0.0, 0.0])):
+        with pytest.raises(Failure) as failed:
+            prop.judge(case, {"y": np.array(y)})
+        hints[name] = failed.value.hint
+    assert hints["argmin"] == "each prediction is the class with the lowest score: take np.argmax, not np.argmin."
+    assert "TODO block" in hints["zeros"]
+    with pytest.raises(Failure) as failed:
+        prop.judge({"W": np.array([[1.0, 2.0]]), "X": np.array([[1.0]]), "cls": "LinearSVM"}, {"y": np.array([0.0])})
+    assert failed.value.hint is None

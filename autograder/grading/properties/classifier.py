@@ -229,12 +229,17 @@ class PredictMatches(PredictProperty):
     title = "row-wise argmax"
 
     def judge(self, case, result):
-        expected = np.argmax(case["X"] @ case["W"], axis=1)
+        scores = case["X"] @ case["W"]
+        expected = np.argmax(scores, axis=1)
         got = np.asarray(result["y"], dtype=float).ravel()
         if got.shape != expected.shape or not np.array_equal(got, expected):
             hint = None
             if got.shape == (case["W"].shape[1],):
                 hint = "you return one value per class: take the argmax over axis 1 (the classes of each row)."
+            elif np.array_equal(got, np.argmin(scores, axis=1)):
+                # all zeros is also what the untouched stub returns: then say nothing rather than guess
+                if np.any(got):
+                    hint = "each prediction is the class with the lowest score: take np.argmax, not np.argmin."
             elif not np.any(got):
                 hint = "all predictions are 0: is the TODO block still empty?"
             raise Failure("predict must return, for each row of X, the class with the highest score X.dot(W).",
