@@ -347,3 +347,23 @@ def test_predict_hints_say_what_the_predictions_are():
     with pytest.raises(Failure) as failed:
         prop.judge({"W": np.array([[1.0, 2.0]]), "X": np.array([[1.0]]), "cls": "LinearSVM"}, {"y": np.array([0.0])})
     assert failed.value.hint is None
+
+
+def test_inputs_run_ahead_change_nothing_when_the_child_dies_on_a_later_one(tmp_path):
+    """Predictions (and trainings) go to the child several per round trip; a crash on a later
+    input must not hide the ordinary failure of an earlier one, as graded one by one."""
+    classifier = REFERENCE_FILES["linear_classifier.py"].replace(
+        "        y_pred = np.zeros(X.shape[0])\n",
+        "        y_pred = np.zeros(X.shape[0])\n"
+        "        if X.shape[0] == 3:\n"
+        "            import os\n"
+        "            os._exit(3)\n"
+        "        if X.shape[0] == 5:\n"
+        "            return np.argmin(X.dot(self.W), axis=1)\n", 1)
+    assert classifier != REFERENCE_FILES["linear_classifier.py"]
+    report = grade_submission(submission_with(tmp_path, "late_crash", linear_classifier=classifier),
+                              functions=("predict",))
+    gate = next(t for t in report.tests if t.property == "matches_reference")
+    assert gate.status == "failed"
+    assert gate.output.startswith("predict must return, for each row of X, the class with the highest score"), gate.output
+    assert "could not be checked" not in gate.output and "exited with code" not in gate.output

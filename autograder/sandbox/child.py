@@ -450,6 +450,12 @@ def op_predict(req):
         return {"ok": False, "error": trimmed_traceback(exc)}
 
 
+def op_each(handler):
+    """A batch of independent requests of one kind in one round trip: {"jobs": [...]} answered
+    with {"answers": [...]}, each job handled exactly as a request of its own would be."""
+    return lambda req: {"answers": [handler(job) for job in req["jobs"]]}
+
+
 OPS = {
     "load": op_load,
     "call": op_call,
@@ -458,7 +464,9 @@ OPS = {
     "call_stored": op_call_stored,
     "python_steps": op_python_steps,
     "train": op_train,
+    "train_each": op_each(op_train),
     "predict": op_predict,
+    "predict_each": op_each(op_predict),
     "ping": lambda req: {"ok": True},
     "setup": op_setup,
     "probe": op_probe,
