@@ -35,6 +35,7 @@ def _settings(max_examples: int, phases: tuple[str, ...]):
     """
     from hypothesis import HealthCheck, Phase, Verbosity, settings
 
+    _draw_independently_of_loaded_modules()
     return settings(max_examples=max_examples, phases=tuple(getattr(Phase, p) for p in phases),
                     derandomize=True, database=None, deadline=None, suppress_health_check=list(HealthCheck),
                     verbosity=Verbosity.quiet, print_blob=False, report_multiple_bugs=False)
@@ -43,6 +44,34 @@ def _settings(max_examples: int, phases: tuple[str, ...]):
 HYPOTHESIS_LOCK = threading.RLock()
 """Hypothesis runs one test at a time: graders sharing a process in threads (Dask worker
 threads, for instance) take turns for it."""
+
+
+def _draw_independently_of_loaded_modules() -> None:
+    """Make hypothesis draw the same examples whatever modules this process has loaded.
+
+    hypothesis (6.1xx) mixes into its draws constants found in the source of every "local"
+    module loaded (outside the standard library and site-packages: this package when it is
+    installed editable, the reference solutions). The command line, a batch worker and a test
+    process load different modules, so the same seed drew different examples and shrank
+    differently, and the examples cached on disk depended on which process drew them first
+    (DESIGN principle 4). The mixing goes through one private function, replaced here by one
+    that finds no local constants; a hypothesis without it has nothing to switch off.
+    """
+    import importlib
+
+    providers = importlib.import_module("hypothesis.internal.conjecture.providers")
+    find = getattr(providers, "_get_local_constants", None)
+    if find is None or getattr(find, "no_local_constants", False) or not hasattr(providers, "Constants"):
+        return
+
+    def no_local_constants():
+        return providers.Constants()
+
+    no_local_constants.no_local_constants = True
+    providers._get_local_constants = no_local_constants
+    cache = getattr(providers, "CONSTANTS_CACHE", None)
+    if cache is not None and hasattr(cache, "cache"):
+        cache.cache.clear()  # it may hold the local constants found before
 
 
 class Property:

@@ -300,17 +300,20 @@ def epsilon_in_log_hint(function: str, W, X, y, loss: float) -> str | None:
     for k in range(1, 21):
         eps = 10.0**-k
         clipped, added = -np.log(np.maximum(p, eps)), -np.log(p + eps)
-        for model, per_sample in (("clip", clipped), ("add", added)):
-            if close(float(per_sample.mean()), loss, rtol=1e-9, atol=1e-12):
-                i = int(np.argmax(np.abs(per_sample - terms)))
-                sample = f"sample {i} has p = {p[i]:.3g}, so its loss should be -log(p) = {terms[i]:.4g}"
-                fix = "Compute log(p) directly from the shifted scores: s - max - log(sum(exp(s - max)))."
-                if model == "clip":
-                    return (f"each sample's loss stops growing at {-np.log(eps):.4g} = -log({eps:g}): "
-                            f"the probabilities are clipped at {eps:g} before the log. Here {sample}. {fix}")
-                return (f"your loss is -log(p + {eps:g}) instead of -log(p): it is off wherever the "
-                        f"correct-class probability p is small and never exceeds -log({eps:g}) = "
-                        f"{-np.log(eps):.4g}. Here {sample}. {fix}")
+        is_clipped = close(float(clipped.mean()), loss, rtol=1e-9, atol=1e-12)
+        is_added = close(float(added.mean()), loss, rtol=1e-9, atol=1e-12)
+        if not (is_clipped or is_added):
+            continue
+        i = int(np.argmax(np.abs((clipped if is_clipped else added) - terms)))
+        sample = f"sample {i} has p = {p[i]:.3g}, so its loss should be -log(p) = {terms[i]:.4g}"
+        fix = "Compute log(p) directly from the shifted scores: s - max - log(sum(exp(s - max)))."
+        if is_clipped:  # on this input both may fit: when every p that differs is far below eps
+            how = f"clipped at {eps:g}, or {eps:g} is added to them," if is_added else f"clipped at {eps:g}"
+            return (f"each sample's loss stops growing at {-np.log(eps):.4g} = -log({eps:g}): "
+                    f"the probabilities are {how} before the log. Here {sample}. {fix}")
+        return (f"your loss is -log(p + {eps:g}) instead of -log(p): it is off wherever the "
+                f"correct-class probability p is small and never exceeds -log({eps:g}) = "
+                f"{-np.log(eps):.4g}. Here {sample}. {fix}")
     return None
 
 
