@@ -102,6 +102,10 @@ class Property:
         """The inputs as the student should see them."""
         return {k: v for k, v in case.items()}
 
+    def prepare(self, function: str) -> None:
+        """Grader-side work that no submission changes (e.g. reference answers), done while the
+        child starts (see `engine.grade_submission`); the checks would do it otherwise."""
+
     # --- evaluation ---
     def check(self, ctx, function: str, case) -> None:
         """Run one input against the child and judge it; raise Failure if it fails."""

@@ -152,6 +152,10 @@ class AgreesWithNaive(LossProperty):
     def explicit_cases(self, function):
         return [C.cs231n_dev_case(reg=5e-6), C.cs231n_dev_case(reg=1e3)]
 
+    def prepare(self, function):
+        for case in self.explicit_cases(function):
+            reference(function, case["W"], case["X"], case["y"], case["reg"], name=("cs231n_dev_case", case["seed"]))
+
     def check(self, ctx, function, case):
         self.judge(function, case, [ctx.call_stored(function, case)])
 
