@@ -46,7 +46,10 @@ import time
 from dataclasses import dataclass
 from pathlib import Path
 
-from autograder.sandbox import cgroups, layers, wire
+from autograder.sandbox import cgroups, layers
+
+# `wire` (and with it numpy) is imported when a child is first talked to: `autograder grade`
+# starts the zygote before the grader itself has imported numpy.
 
 CHILD_SCRIPT = Path(__file__).with_name("child.py")
 ZYGOTE_SCRIPT = Path(__file__).with_name("zygote.py")
@@ -552,6 +555,8 @@ class ChildProcess:
         """Send one request; raise ChildFailure if the child dies, hangs or garbles."""
         if not self.alive:
             raise ChildFailure("the process running your code is not running")
+        from autograder.sandbox import wire
+
         deadline = time.monotonic() + (seconds or self.limits.call_seconds)
         try:
             self._send(wire.encode(message), deadline)
