@@ -5,10 +5,13 @@ Everything is measured side by side in one run on this machine:
 - latency: one submission graded by a warm grader (examples drawn and cached, a
   standby child started), the median of several;
 - throughput: a batch graded by one worker process per core, wall time per submission;
-- cold: the whole `autograder grade` command, start-up included, for reference.
+- cold: the whole `autograder grade` command in a fresh process, start-up included,
+  with the examples already cached: the median over several runs of its ratio to an
+  `import numpy` timed just before each (so that both see the same machine load).
 
-The issue's target is at most 3x the floor per submission. Prints the ratios and
-exits 1 when the throughput ratio misses the target (not in --quick mode).
+Targets: at most 3x the floor per submission in a batch, at most 5x for one cold
+`autograder grade`. Prints the ratios with their verdicts and exits 1 when one misses
+its target (not in --quick mode, which gives no verdict).
 """
 
 import argparse
@@ -24,6 +27,7 @@ from pathlib import Path
 
 os.environ.setdefault("OPENBLAS_NUM_THREADS", "1")
 TARGET = 3.0
+COLD_TARGET = 5.0
 
 
 def numpy_import_floor(repeats: int) -> float:
@@ -33,6 +37,30 @@ def numpy_import_floor(repeats: int) -> float:
         subprocess.run([sys.executable, "-c", "import numpy"], check=True)
         times.append(time.perf_counter() - start)
     return min(times)
+
+
+def _wall(command: list[str]) -> float:
+    start = time.perf_counter()
+    subprocess.run(command, check=True, capture_output=True)
+    return time.perf_counter() - start
+
+
+def cold_grade(folder: Path, results: Path, repeats: int) -> tuple[float, float]:
+    """`autograder grade --quiet` in a new process: its median wall time, and the median
+    ratio to `import numpy` timed right before each run (pairs see the same machine load)."""
+    grade = [sys.executable, "-m", "autograder.cli", "grade", str(folder), "--quiet", "--results", str(results)]
+    times, ratios = [], []
+    for _ in range(repeats):
+        floor = _wall([sys.executable, "-c", "import numpy"])
+        times.append(_wall(grade))
+        ratios.append(times[-1] / floor)
+    return statistics.median(times), statistics.median(ratios)
+
+
+def verdict(ratio: float, target: float, quick: bool) -> str:
+    if quick:
+        return ""
+    return "  MET" if ratio <= target else "  MISSED"
 
 
 def _worker_init():
@@ -81,18 +109,18 @@ def main() -> int:
             list(pool.map(_grade, folders))
             per_submission = (time.perf_counter() - start) / len(folders)
 
-        start = time.perf_counter()
-        subprocess.run([sys.executable, "-m", "autograder.cli", "grade", str(reference), "--quiet",
-                        "--results", str(Path(tmp) / "results.json")], check=True, capture_output=True)
-        cold = time.perf_counter() - start
+        cold, cold_ratio = cold_grade(reference, Path(tmp) / "results.json", repeats)
 
+    batch_ratio = per_submission / floor
     print(f"python -c 'import numpy' (floor):           {floor * 1000:7.1f} ms")
     print(f"one submission, warm grader (latency):       {latency * 1000:7.1f} ms  = {latency / floor:4.2f} x floor")
     print(f"batch of {len(folders)}, {workers} workers, per submission: {per_submission * 1000:7.1f} ms  "
-          f"= {per_submission / floor:4.2f} x floor   (target <= {TARGET:g} x)")
-    print(f"'autograder grade' from a cold start:        {cold * 1000:7.1f} ms  = {cold / floor:4.2f} x floor")
-    if not args.quick and per_submission / floor > TARGET:
-        print("MISSED: per-submission grading is above the target")
+          f"= {batch_ratio:4.2f} x floor   (target <= {TARGET:g} x){verdict(batch_ratio, TARGET, args.quick)}")
+    print(f"'autograder grade' from a cold start:        {cold * 1000:7.1f} ms  = {cold_ratio:4.2f} x floor   "
+          f"(target <= {COLD_TARGET:g} x){verdict(cold_ratio, COLD_TARGET, args.quick)}")
+    print(f"  (cold: medians of {repeats} runs, each against an 'import numpy' timed just before it)")
+    if not args.quick and (batch_ratio > TARGET or cold_ratio > COLD_TARGET):
+        print("MISSED: a ratio is above its target")
         return 1
     return 0
 

@@ -64,3 +64,41 @@ def test_audit_reports_caught_bugs_and_fails_on_a_survivor(tmp_path):
         'caught_by = ["matches_reference"]\n[[mutant.edit]]\nfind = "X.dot(self.W)"\nreplace = "X @ self.W"\n')
     bad = CliRunner().invoke(main, ["audit", "--catalogue", str(survivor)])
     assert bad.exit_code == 1 and "SURVIVES" in bad.output
+
+
+GRADE_AND_LIST_MODULES = """
+import sys
+from autograder.cli import main
+try:
+    main(sys.argv[1:])
+except SystemExit as done:
+    assert not done.code, done.code
+heavy = ("hypothesis", "jsonschema", "nbgrader", "nbformat", "rich", "matplotlib", "autograder.sandbox.doctor",
+         "autograder.catalogue", "autograder.gradescope", "autograder.nbgrader_course", "autograder.release")
+print(sorted({name for name in sys.modules for top in heavy if name == top or name.startswith(top + ".")}))
+"""
+
+
+def test_grading_a_correct_submission_imports_nothing_it_does_not_use(reference_submission, tmp_path):
+    """A fresh `autograder grade --quiet` of a correct submission, with the examples cached,
+    imports neither hypothesis (nothing to draw or shrink) nor the other commands' tools."""
+    from autograder.grading import grade_submission
+
+    assert grade_submission(reference_submission, functions=("predict",)).score == 8  # the cache is warm
+    done = subprocess.run([sys.executable, "-c", GRADE_AND_LIST_MODULES, "grade", str(reference_submission),
+                           "--quiet", "--results", str(tmp_path / "results.json")],
+                          capture_output=True, text=True, timeout=300)
+    assert done.returncode == 0, done.stderr
+    assert "100 / 100" in done.stdout
+    assert done.stdout.splitlines()[-1] == "[]", done.stdout
+
+
+def test_help_lists_every_command_with_its_short_help():
+    result = CliRunner().invoke(main, ["--help"])
+    assert result.exit_code == 0
+    for name, words in (("audit", "Check that the hidden suite"), ("build", "Generate the student stubs"),
+                        ("check", "Run the public checks"), ("demo", "Grade a bundled sample class"),
+                        ("doctor", "sandbox layers"), ("grade", "Grade one submission folder"),
+                        ("gradescope", "Gradescope"), ("nbgrader", "The nbgrader workflow")):
+        line = next(line for line in result.output.splitlines() if line.strip().startswith(name + " "))
+        assert words in line, line

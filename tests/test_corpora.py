@@ -25,11 +25,32 @@ def test_the_corpora_are_large_and_cover_every_function():
     assert all(m.caught_by for m in BUGS)
 
 
-@pytest.mark.parametrize("mutant", BUGS, ids=[m.id for m in BUGS])
-def test_every_bug_is_caught_by_the_property_that_names_it(mutant):
-    (row,) = audit([mutant])
-    assert not row.survived, f"{mutant.id} ({mutant.description}) passes {sorted(row.survived)}"
-    assert row.score < row.max_score
+@pytest.fixture(scope="module", params=[
+    pytest.param(m, id=m.id, marks=pytest.mark.xdist_group(f"bug:{m.id}")) for m in BUGS])
+def graded(request):
+    """Each bug graded once (its own function only) and shared by the checks below; the
+    xdist group keeps a bug's checks in one worker (pyproject: --dist loadgroup)."""
+    (row,) = audit([request.param])
+    return row
+
+
+def test_every_bug_is_caught_by_the_property_that_names_it(graded):
+    mutant = graded.mutant
+    assert not graded.survived, f"{mutant.id} ({mutant.description}) passes {sorted(graded.survived)}"
+    assert graded.score < graded.max_score
+
+
+def test_no_feedback_refers_to_a_check_the_submission_passed(graded):
+    """A hint must never contradict another check's result: no failed check's text names,
+    in quotes, a check that passed (e.g. "see 'matches reference'" when that passed)."""
+    passed = [t.name for t in graded.tests if t.status == "passed"]
+    contradictions = [
+        (failed.name, name)
+        for failed in graded.tests if failed.status == "failed"
+        for name in passed
+        if f"'{name}'" in failed.output or f"'{name.split(': ', 1)[1]}'" in failed.output
+    ]
+    assert not contradictions, (graded.mutant.id, contradictions)
 
 
 @pytest.mark.parametrize("variant", VARIANTS, ids=[m.id for m in VARIANTS])

@@ -152,6 +152,8 @@ def _grade_mutant(tmp_path, mutant_id: str):
     ("svm_naive_reg_grad_no_factor_2", "2 * reg * W"),
     ("svm_naive_reg_before_average", "after dividing the data loss by N"),
     ("softmax_vec_no_max_shift", "subtract each row's maximum"),
+    ("softmax_vec_clipped_probabilities", "stops growing at 23.03 = -log(1e-10)"),
+    ("softmax_naive_epsilon_in_log", "-log(1e-10)"),
     ("train_step_uphill", "uphill"),
     ("train_labels_sampled_separately", "X[idx] and y[idx]"),
     ("predict_argmax_over_samples", "axis 1"),
@@ -298,3 +300,87 @@ def svm_loss_naive(W, X, y, reg):
     assert not any("did not finish" in t.output or "could not be checked" in t.output for t in report.tests)
     assert by_property["hygiene"].status == by_property["large_margins"].status == "passed"
     assert by_property["regularization"].status == "failed"
+
+
+CLIPPED_SOFTMAX = """
+def softmax_loss_vectorized(W, X, y, reg):
+    num_train = X.shape[0]
+    scores = X.dot(W)
+    scores -= scores.max(axis=1, keepdims=True)
+    p = np.exp(scores) / np.exp(scores).sum(axis=1, keepdims=True)
+    p = np.clip(p, 1e-12, 1)
+    loss = -np.mean(np.log(p[np.arange(num_train), y])) + reg * np.sum(W * W)
+    p[np.arange(num_train), y] -= 1
+    return loss, X.T.dot(p) / num_train + 2 * reg * W
+"""
+
+
+def test_clipped_probabilities_are_named_and_no_hint_sends_the_student_to_a_check_they_passed(tmp_path):
+    """np.clip(p, 1e-12, 1) is right on ordinary inputs and caps each sample's loss at -log(1e-12)."""
+    softmax = replace_function("softmax", "softmax_loss_vectorized", CLIPPED_SOFTMAX)
+    report = grade_submission(submission_with(tmp_path, "clipped", softmax=softmax),
+                              functions=("softmax_loss_vectorized",))
+    status = {t.property: t.status for t in report.tests}
+    assert status["matches_reference"] == "passed" and status["shift_invariance"] == "failed"
+    shift = next(t.output for t in report.tests if t.property == "shift_invariance")
+    assert "'matches reference'" not in shift
+    assert "stops growing at 27.63 = -log(1e-12)" in shift and "clipped" in shift, shift
+
+
+def test_predict_hints_say_what_the_predictions_are():
+    """Lowest-score predictions are named as such; all zeros that argmin also gives get no
+    guess about an empty TODO block (the untouched stub and np.argmin look the same there)."""
+    import numpy as np
+
+    from autograder.grading.failure import Failure
+
+    prop = for_function("predict")["matches_reference"]
+    W, X = np.array([[1.0, -1.0, 0.0]]), np.array([[1.0], [-1.0]])
+    case = {"W": W, "X": X, "cls": "LinearSVM"}
+    hints = {}
+    for name, y in (("argmin", [1.0, 0.0]), ("zeros", [0.0, 0.0])):
+        with pytest.raises(Failure) as failed:
+            prop.judge(case, {"y": np.array(y)})
+        hints[name] = failed.value.hint
+    assert hints["argmin"] == "each prediction is the class with the lowest score: take np.argmax, not np.argmin."
+    assert "TODO block" in hints["zeros"]
+    with pytest.raises(Failure) as failed:
+        prop.judge({"W": np.array([[1.0, 2.0]]), "X": np.array([[1.0]]), "cls": "LinearSVM"}, {"y": np.array([0.0])})
+    assert failed.value.hint is None
+
+
+def test_inputs_run_ahead_change_nothing_when_the_child_dies_on_a_later_one(tmp_path):
+    """Predictions (and trainings) go to the child several per round trip; a crash on a later
+    input must not hide the ordinary failure of an earlier one, as graded one by one."""
+    classifier = REFERENCE_FILES["linear_classifier.py"].replace(
+        "        y_pred = np.zeros(X.shape[0])\n",
+        "        y_pred = np.zeros(X.shape[0])\n"
+        "        if X.shape[0] == 3:\n"
+        "            import os\n"
+        "            os._exit(3)\n"
+        "        if X.shape[0] == 5:\n"
+        "            return np.argmin(X.dot(self.W), axis=1)\n", 1)
+    assert classifier != REFERENCE_FILES["linear_classifier.py"]
+    report = grade_submission(submission_with(tmp_path, "late_crash", linear_classifier=classifier),
+                              functions=("predict",))
+    gate = next(t for t in report.tests if t.property == "matches_reference")
+    assert gate.status == "failed"
+    assert gate.output.startswith("predict must return, for each row of X, the class with the highest score"), gate.output
+    assert "could not be checked" not in gate.output and "exited with code" not in gate.output
+
+
+def test_drawn_examples_do_not_depend_on_the_modules_loaded(tmp_path, monkeypatch):
+    """hypothesis mixes constants from loaded 'local' modules into its draws; the command line,
+    batch workers and tests load different ones, and must still draw the same examples."""
+    import importlib
+
+    from autograder.grading.properties.base import _case_key, _draw
+
+    prop = for_function("svm_loss_naive")["matches_reference"]
+    before = [_case_key(case) for case in _draw(prop, "svm", prop.strategy("svm_loss_naive"), 30)]
+    (tmp_path / "constants_module.py").write_text(
+        "".join(f"VALUE_{i} = {value}\n" for i, value in enumerate(range(-199, 200, 7))))
+    monkeypatch.syspath_prepend(str(tmp_path))
+    importlib.import_module("constants_module")
+    after = [_case_key(case) for case in _draw(prop, "svm", prop.strategy("svm_loss_naive"), 30)]
+    assert before == after

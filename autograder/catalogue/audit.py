@@ -33,6 +33,8 @@ class AuditRow:
     failed: set[str]
     not_applicable: str = ""
     """Why the mutant was not graded for the course's formulation ('' when it was)."""
+    tests: tuple = ()
+    """The report's rows (`engine.TestResult`): what the student would read for this bug."""
 
     @property
     def applicable(self) -> bool:
@@ -74,7 +76,7 @@ def audit(mutants: list[Mutant], progress=None) -> list[AuditRow]:
                 continue
             report = grade_submission(folder, functions=(mutant.function,))
             failed = {t.property for t in report.tests if t.status == "failed"}
-            rows.append(AuditRow(mutant, report.score, report.max_score, failed))
+            rows.append(AuditRow(mutant, report.score, report.max_score, failed, tests=tuple(report.tests)))
             if progress:
                 progress(rows[-1])
     return rows

@@ -36,19 +36,20 @@ def grade_command(submissions: tuple[Path, ...], results_path: Path | None, quie
     if workers is not None or regrade or scheduler is not None:
         raise click.UsageError("--workers, --regrade and --scheduler grade a batch: give --out DIR")
     submission = submissions[0]
-    # Imported here: the engine pulls in hypothesis, which other commands do not need.
-    from rich.console import Console
-
-    from autograder.grading.engine import grade_submission
-    from autograder.grading.session import SubmissionError
-    from autograder.paths import MaterialNotFound
-    from autograder.report.results import to_results, write_results
-    from autograder.report.table import print_report
-
     if not submission.exists():
         raise click.ClickException(f"{submission}: no such folder")
     if not submission.is_dir():
         raise click.ClickException(f"{submission}: not a folder (give the student's copy of the release folder)")
+    # Imported here, after the zygote was set starting, so that its start-up overlaps them:
+    # the command line must not pay for the grading engine unless it grades.
+    from autograder.sandbox.process import start_zygote_in_background
+
+    start_zygote_in_background()
+    from autograder.grading.engine import grade_submission
+    from autograder.grading.session import SubmissionError
+    from autograder.paths import MaterialNotFound
+    from autograder.report.results import to_results, write_results
+
     try:
         report = grade_submission(submission)
     except (SubmissionError, MaterialNotFound) as exc:
@@ -59,9 +60,13 @@ def grade_command(submissions: tuple[Path, ...], results_path: Path | None, quie
         write_results(target, results)
     except OSError as exc:
         raise click.ClickException(f"{target}: cannot write the results ({exc.strerror})") from None
-    console = Console()
     if quiet:
-        console.print(f"{report.submission}: {report.score:g} / {report.max_score:g}")
-    else:
-        print_report(report, console)
-        console.print(f"Results written to {target}")
+        click.echo(f"{report.submission}: {report.score:g} / {report.max_score:g}")
+        return
+    from rich.console import Console
+
+    from autograder.report.table import print_report
+
+    console = Console()
+    print_report(report, console)
+    console.print(f"Results written to {target}")

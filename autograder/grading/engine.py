@@ -6,6 +6,7 @@ principle 6), and the gate property itself reports the smallest failing input.
 Crashes and hangs of the child are caught here and cost the function at hand only.
 """
 
+import threading
 import time
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -136,6 +137,26 @@ def _of_course(key: str, course: str) -> bool:
     return key.endswith(f"@{course}") if course != Formulation().key else "@" not in key
 
 
+def _prepare_in_background(rubrics: list[FunctionRubric]) -> threading.Thread:
+    """Start the properties' grader-side preparation (`Property.prepare`) in a thread.
+
+    It runs while the session starts the child, when the grader only waits; a property
+    whose preparation failed or did not run simply does that work when it is checked.
+    """
+
+    def prepare() -> None:
+        try:
+            for rubric in rubrics:
+                for prop in for_function(rubric.function).values():
+                    prop.prepare(rubric.function)
+        except Exception:  # noqa: BLE001 - the checks redo it, and report what is wrong
+            pass
+
+    thread = threading.Thread(target=prepare, name="autograder-prepare", daemon=True)
+    thread.start()
+    return thread
+
+
 def grade_submission(submission: Path, limits: Limits | None = None,
                      functions: tuple[str, ...] | None = None) -> GradeReport:
     """Grade one student's folder; never raises for anything the student's code does.
@@ -149,7 +170,9 @@ def grade_submission(submission: Path, limits: Limits | None = None,
     limits = limits or Limits()
     warm_up()
     rubrics = [r for r in load_rubric() if functions is None or r.function in functions]
+    preparing = _prepare_in_background(rubrics)
     with Session(submission, limits) as session:
+        preparing.join()
         by_function = {rubric.function: grade_function(session, rubric) for rubric in rubrics}
     return GradeReport(
         submission=submission.name,

@@ -46,7 +46,10 @@ import time
 from dataclasses import dataclass
 from pathlib import Path
 
-from autograder.sandbox import cgroups, layers, wire
+from autograder.sandbox import cgroups, layers
+
+# `wire` (and with it numpy) is imported when a child is first talked to: `autograder grade`
+# starts the zygote before the grader itself has imported numpy.
 
 CHILD_SCRIPT = Path(__file__).with_name("child.py")
 ZYGOTE_SCRIPT = Path(__file__).with_name("zygote.py")
@@ -416,6 +419,18 @@ def zygote_for(plan: dict) -> Zygote | None:
         return _zygote
 
 
+def start_zygote_in_background() -> None:
+    """Have this process's zygote start while the grader does other work.
+
+    The zygote takes about as long to become ready as Python takes to import numpy. A
+    command that grades right away (`autograder grade`) calls this first, so the zygote
+    starts while the grader imports its engine and stages the submission, instead of
+    after. `zygote_for` waits for a start in progress: only when the wait happens changes.
+    """
+    plan = sandbox_plan()  # here, not in the thread: the plan is made once per process
+    threading.Thread(target=zygote_for, args=(plan,), name="autograder-zygote-start", daemon=True).start()
+
+
 def start_mode() -> str:
     """How children start in this process: forked from the zygote, or exec and why."""
     if os.environ.get(ZYGOTE_VARIABLE, "1") == "0":
@@ -540,6 +555,8 @@ class ChildProcess:
         """Send one request; raise ChildFailure if the child dies, hangs or garbles."""
         if not self.alive:
             raise ChildFailure("the process running your code is not running")
+        from autograder.sandbox import wire
+
         deadline = time.monotonic() + (seconds or self.limits.call_seconds)
         try:
             self._send(wire.encode(message), deadline)

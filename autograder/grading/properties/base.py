@@ -22,25 +22,56 @@ import threading
 import zlib
 
 import numpy as np
-from hypothesis import HealthCheck, Phase, Verbosity, given, seed, settings
 
 from autograder.grading.failure import Failure
 from autograder.sandbox.process import ChildFailure
 
-_SETTINGS = dict(
-    derandomize=True,
-    database=None,
-    deadline=None,
-    suppress_health_check=list(HealthCheck),
-    verbosity=Verbosity.quiet,
-    print_blob=False,
-    report_multiple_bugs=False,
-)
+
+def _settings(max_examples: int, phases: tuple[str, ...]):
+    """Hypothesis settings for drawing or shrinking: derandomized, no database, quiet.
+
+    hypothesis is imported here, not with this module: a grader whose examples and
+    ladders come from the example cache, and whose submissions pass, never needs it.
+    """
+    from hypothesis import HealthCheck, Phase, Verbosity, settings
+
+    _draw_independently_of_loaded_modules()
+    return settings(max_examples=max_examples, phases=tuple(getattr(Phase, p) for p in phases),
+                    derandomize=True, database=None, deadline=None, suppress_health_check=list(HealthCheck),
+                    verbosity=Verbosity.quiet, print_blob=False, report_multiple_bugs=False)
 
 
 HYPOTHESIS_LOCK = threading.RLock()
 """Hypothesis runs one test at a time: graders sharing a process in threads (Dask worker
 threads, for instance) take turns for it."""
+
+
+def _draw_independently_of_loaded_modules() -> None:
+    """Make hypothesis draw the same examples whatever modules this process has loaded.
+
+    hypothesis (6.1xx) mixes into its draws constants found in the source of every "local"
+    module loaded (outside the standard library and site-packages: this package when it is
+    installed editable, the reference solutions). The command line, a batch worker and a test
+    process load different modules, so the same seed drew different examples and shrank
+    differently, and the examples cached on disk depended on which process drew them first
+    (DESIGN principle 4). The mixing goes through one private function, replaced here by one
+    that finds no local constants; a hypothesis without it has nothing to switch off.
+    """
+    import importlib
+
+    providers = importlib.import_module("hypothesis.internal.conjecture.providers")
+    find = getattr(providers, "_get_local_constants", None)
+    if find is None or getattr(find, "no_local_constants", False) or not hasattr(providers, "Constants"):
+        return
+
+    def no_local_constants():
+        return providers.Constants()
+
+    no_local_constants.no_local_constants = True
+    providers._get_local_constants = no_local_constants
+    cache = getattr(providers, "CONSTANTS_CACHE", None)
+    if cache is not None and hasattr(cache, "cache"):
+        cache.cache.clear()  # it may hold the local constants found before
 
 
 class Property:
@@ -70,6 +101,10 @@ class Property:
     def describe(self, function: str, case) -> dict:
         """The inputs as the student should see them."""
         return {k: v for k, v in case.items()}
+
+    def prepare(self, function: str) -> None:
+        """Grader-side work that no submission changes (e.g. reference answers), done while the
+        child starts (see `engine.grade_submission`); the checks would do it otherwise."""
 
     # --- evaluation ---
     def check(self, ctx, function: str, case) -> None:
@@ -107,10 +142,14 @@ class Property:
 
     def ladder(self, function: str) -> tuple:
         """The simplest inputs of the small strategy, simplest first (drawn once per process)."""
+        key = self.strategy_key(function)
+        drawn = EXAMPLES.get((self.id, f"ladder/{key}"))
+        if drawn is not None:  # without building the strategy: that would import hypothesis
+            return drawn
         strategy = self.strategy(function, small=True)
         if strategy is None:
             return ()
-        return _ladder(self, self.strategy_key(function), strategy)
+        return _ladder(self, key, strategy)
 
     def first_failure_on_ladder(self, ctx, function: str):
         """(case, Failure) of the first ladder input that fails, or None when none fails."""
@@ -124,10 +163,14 @@ class Property:
         return found
 
     def generated_cases(self, function: str) -> tuple:
+        key = self.strategy_key(function)
+        drawn = EXAMPLES.get((self.id, key))
+        if drawn is not None:  # without building the strategy: that would import hypothesis
+            return drawn
         strategy = self.strategy(function)
         if strategy is None:
             return ()
-        return _generated(self, self.strategy_key(function), strategy)
+        return _generated(self, key, strategy)
 
     def shrink(self, ctx, function: str) -> Failure | None:
         """Let hypothesis find the smallest failing input, within SHRINK_BUDGET checks.
@@ -140,11 +183,13 @@ class Property:
         strategy = self.strategy(function)
         if strategy is None:
             return None
+        from hypothesis import given, seed
+
         crashed = []
         seen: dict[bytes, Failure] = {}
         checks = [0]
 
-        @settings(max_examples=self.max_examples, phases=(Phase.generate, Phase.shrink), **_SETTINGS)
+        @_settings(self.max_examples, ("generate", "shrink"))
         @seed(_seed_of(self, self.strategy_key(function)))
         @given(strategy)
         def prop(case):
@@ -230,9 +275,11 @@ LADDER_DRAWS = 60
 
 
 def _draw(prop: Property, key: str, strategy, count: int) -> list:
+    from hypothesis import given, seed
+
     drawn = []
 
-    @settings(max_examples=count, phases=(Phase.generate,), **_SETTINGS)
+    @_settings(count, ("generate",))
     @seed(_seed_of(prop, key))
     @given(strategy)
     def record(case):

@@ -13,7 +13,26 @@ import numpy as np
 from autograder.grading import cases as C
 from autograder.grading.failure import Failure, show
 from autograder.grading.properties.base import Property, close
+from autograder.sandbox.process import ChildFailure
 from autograder.sandbox.shared import least_squares
+
+AHEAD = 8
+"""Trainings or predictions per round trip when a property's inputs are run ahead."""
+
+
+def run_ahead(ctx, function: str, ahead, jobs: list[dict]) -> None:
+    """Have the child run `jobs` a few per round trip (`Session.train_ahead`, `predict_ahead`)
+    before the cases are judged one by one, which then find their answers waiting.
+
+    Only a matter of speed: each job runs as its own request would. If the child dies or
+    hangs meanwhile, that is forgotten and the cases run one by one as usual, meeting the
+    problem in their own order, so the feedback is the same as without running ahead.
+    """
+    try:
+        for start in range(0, len(jobs), AHEAD):
+            ahead(jobs[start : start + AHEAD])
+    except ChildFailure:
+        ctx.excuse(function)
 
 
 def train_settings(case) -> dict:
@@ -41,8 +60,17 @@ class TrainingProperty(Property):
     def describe(self, function, case):
         return {"X": case["X"], "y": case["y"], "class": case["cls"], "seed": case["seed"]} | train_settings(case)
 
+    def training(self, case) -> dict:
+        """The arguments of `Session.train` for one case."""
+        return {"cls": case["cls"], "X": case["X"], "y": case["y"], "calls": [train_settings(case)],
+                "seed": case["seed"], "record": True}
+
+    def evaluate(self, ctx, function, cases):
+        run_ahead(ctx, function, ctx.train_ahead, [self.training(case) for case in cases])
+        return super().evaluate(ctx, function, cases)
+
     def check(self, ctx, function, case):
-        result = ctx.train(case["cls"], case["X"], case["y"], [train_settings(case)], seed=case["seed"], record=True)[0]
+        result = ctx.train(**self.training(case))[0]
         self.judge(case, require_trained(result))
 
     def judge(self, case, result):
@@ -148,9 +176,17 @@ class Initialisation(Property):
     def describe(self, function, case):
         return {"X": f"randn{case['X'].shape}", "y": case["y"], "class": case["cls"]} | train_settings(case)
 
+    def training(self, case) -> dict:
+        """The arguments of `Session.train` for one case: two calls, to see the second continue."""
+        return {"cls": case["cls"], "X": case["X"], "y": case["y"], "calls": [train_settings(case)] * 2,
+                "seed": case["seed"], "record": True}
+
+    def evaluate(self, ctx, function, cases):
+        run_ahead(ctx, function, ctx.train_ahead, [self.training(case) for case in cases])
+        return super().evaluate(ctx, function, cases)
+
     def check(self, ctx, function, case):
-        first, second = ctx.train(case["cls"], case["X"], case["y"], [train_settings(case)] * 2,
-                                  seed=case["seed"], record=True)
+        first, second = ctx.train(**self.training(case))
         require_trained(first)
         require_trained(second)
         d, c = case["X"].shape[1], int(case["y"].max()) + 1
@@ -186,8 +222,17 @@ class Learns(Property):
         return {"X": f"{case['X'].shape[0]} points in {case['y'].max() + 1} well separated clusters",
                 "class": case["cls"]} | train_settings(case)
 
+    def training(self, case) -> dict:
+        """The arguments of `Session.train` for one case (no record: 150 iterations)."""
+        return {"cls": case["cls"], "X": case["X"], "y": case["y"], "calls": [train_settings(case)],
+                "seed": case["seed"], "record": False}
+
+    def evaluate(self, ctx, function, cases):
+        run_ahead(ctx, function, ctx.train_ahead, [self.training(case) for case in cases])
+        return super().evaluate(ctx, function, cases)
+
     def check(self, ctx, function, case):
-        (result,) = ctx.train(case["cls"], case["X"], case["y"], [train_settings(case)], seed=case["seed"], record=False)
+        (result,) = ctx.train(**self.training(case))
         require_trained(result)
         history, W = result["history"], result["W"]
         if W.shape != (case["X"].shape[1], int(case["y"].max()) + 1):
@@ -217,6 +262,10 @@ class PredictProperty(Property):
     def describe(self, function, case):
         return {"W": case["W"], "X": case["X"], "class": case["cls"]}
 
+    def evaluate(self, ctx, function, cases):
+        run_ahead(ctx, function, ctx.predict_ahead, [{"cls": c["cls"], "W": c["W"], "X": c["X"]} for c in cases])
+        return super().evaluate(ctx, function, cases)
+
     def check(self, ctx, function, case):
         result = ctx.predict(case["cls"], case["W"], case["X"])
         if not result.get("ok"):
@@ -229,12 +278,17 @@ class PredictMatches(PredictProperty):
     title = "row-wise argmax"
 
     def judge(self, case, result):
-        expected = np.argmax(case["X"] @ case["W"], axis=1)
+        scores = case["X"] @ case["W"]
+        expected = np.argmax(scores, axis=1)
         got = np.asarray(result["y"], dtype=float).ravel()
         if got.shape != expected.shape or not np.array_equal(got, expected):
             hint = None
             if got.shape == (case["W"].shape[1],):
                 hint = "you return one value per class: take the argmax over axis 1 (the classes of each row)."
+            elif np.array_equal(got, np.argmin(scores, axis=1)):
+                # all zeros is also what the untouched stub returns: then say nothing rather than guess
+                if np.any(got):
+                    hint = "each prediction is the class with the lowest score: take np.argmax, not np.argmin."
             elif not np.any(got):
                 hint = "all predictions are 0: is the TODO block still empty?"
             raise Failure("predict must return, for each row of X, the class with the highest score X.dot(W).",

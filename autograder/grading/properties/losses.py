@@ -159,6 +159,10 @@ class AgreesWithNaive(LossProperty):
     def explicit_cases(self, function):
         return [C.cs231n_dev_case(reg=5e-6), C.cs231n_dev_case(reg=1e3)]
 
+    def prepare(self, function):
+        for case in self.explicit_cases(function):
+            reference(function, case["W"], case["X"], case["y"], case["reg"], name=("cs231n_dev_case", case["seed"]))
+
     def check(self, ctx, function, case):
         self.judge(function, case, [ctx.call_stored(function, case)])
 
@@ -274,14 +278,54 @@ class ShiftInvariance(LossProperty):
                 "With scores shifted by thousands (v added to every column of W, reg = 0) the loss "
                 "must not change, but yours is wrong there.",
                 expected=ref_loss, actual=loss,
-                hint=None if close(base_loss, ref_loss) else "it is wrong before the shift too: see 'matches reference'.",
+                hint=epsilon_in_log_hint(function, W, X, y, loss)
+                or (None if close(base_loss, ref_loss) else WRONG_BEFORE_THE_SHIFT),
             )
         if not close(dW, ref_dW):
             raise Failure(
                 "With scores shifted by thousands (v added to every column of W, reg = 0) dW must "
                 "not change, but yours is wrong there.", expected=ref_dW, actual=dW,
-                hint=None if close(base_dW, ref_dW) else "it is wrong before the shift too: see 'matches reference'.",
+                hint=None if close(base_dW, ref_dW) else WRONG_BEFORE_THE_SHIFT,
             )
+
+
+WRONG_BEFORE_THE_SHIFT = "it is wrong before the shift too (the same W, X and y without v), so the shift is not the cause."
+"""Said of this input only: the inputs of 'matches reference' are others, and it may well pass."""
+
+
+def epsilon_in_log_hint(function: str, W, X, y, loss: float) -> str | None:
+    """Recognise a Softmax loss computed as -log(max(p, eps)) or -log(p + eps), eps = 10**-k.
+
+    Clipping the probabilities (`np.clip(p, 1e-12, 1)`) or adding `eps` before the log is
+    right on ordinary inputs and wrong where a correct-class probability p is tiny (its
+    score far below the best one): there -log(p) is large, and the student's term stops
+    growing at -log(eps). Recognised from the numbers: the loss equals one of these
+    models to 1e-9, which an unrelated wrong loss almost never does.
+    """
+    if kind_of(function) != "softmax":
+        return None
+    scores = X @ W
+    best = scores.max(axis=1)
+    terms = np.log(np.exp(scores - best[:, None]).sum(axis=1)) + best - scores[np.arange(len(y)), y]
+    p = np.exp(-terms)
+    for k in range(1, 21):
+        eps = 10.0**-k
+        clipped, added = -np.log(np.maximum(p, eps)), -np.log(p + eps)
+        is_clipped = close(float(clipped.mean()), loss, rtol=1e-9, atol=1e-12)
+        is_added = close(float(added.mean()), loss, rtol=1e-9, atol=1e-12)
+        if not (is_clipped or is_added):
+            continue
+        i = int(np.argmax(np.abs((clipped if is_clipped else added) - terms)))
+        sample = f"sample {i} has p = {p[i]:.3g}, so its loss should be -log(p) = {terms[i]:.4g}"
+        fix = "Compute log(p) directly from the shifted scores: s - max - log(sum(exp(s - max)))."
+        if is_clipped:  # on this input both may fit: when every p that differs is far below eps
+            how = f"clipped at {eps:g}, or {eps:g} is added to them," if is_added else f"clipped at {eps:g}"
+            return (f"each sample's loss stops growing at {-np.log(eps):.4g} = -log({eps:g}): "
+                    f"the probabilities are {how} before the log. Here {sample}. {fix}")
+        return (f"your loss is -log(p + {eps:g}) instead of -log(p): it is off wherever the "
+                f"correct-class probability p is small and never exceeds -log({eps:g}) = "
+                f"{-np.log(eps):.4g}. Here {sample}. {fix}")
+    return None
 
 
 class LargeMargins(LossProperty):
