@@ -15,6 +15,7 @@ import time
 import tokenize
 from pathlib import Path
 
+from autograder.grading.diagnosis import Observation
 from autograder.paths import GRADED_FILES, assignment_dir
 from autograder.sandbox.process import ChildFailure, ChildProcess, Limits, acquire
 
@@ -108,6 +109,9 @@ class Session:
         self.failed: dict[str, str] = {}
         self.timings: dict[str, dict] = {}
         self._trained: dict[tuple, list[dict]] = {}
+        self.current_check: str | None = None
+        """The check (property id) whose requests are being sent; set by the engine."""
+        self._observations: dict[str, list] = {}
         self._outputs: list[str] = []
         self.child: ChildProcess | None = None
         self._stored: ChildProcess | None = None
@@ -234,19 +238,34 @@ class Session:
             raise
 
     def call(self, function: str, calls: list[dict]) -> list[dict]:
-        return self.request(function, {"op": "call", "fn": function, "calls": calls})["results"]
+        results = self.request(function, {"op": "call", "fn": function, "calls": calls})["results"]
+        for args, answer in zip(calls, results, strict=False):
+            self._observe(function, args, answer)
+        return results
+
+    def _observe(self, function: str, request: dict, answer: dict) -> None:
+        """Keep a request and the child's answer: a failing function is diagnosed from them."""
+        self._observations.setdefault(function, []).append(Observation(self.current_check, request, answer))
+
+    def observations_of(self, function: str) -> list:
+        """Every request made for `function` with its answer, in the order they were made."""
+        return list(self._observations.get(function, ()))
 
     def train(self, cls: str, X, y, calls: list[dict], seed: int, record: bool) -> list[dict]:
         """Train in the child; remembered, because several properties judge the same run."""
         key = (cls, X.tobytes(), X.shape, y.tobytes(), repr(calls), seed, record)
         if key not in self._trained:
-            answer = self.request("train", {"op": "train", "cls": cls, "X": X, "y": y, "calls": calls,
-                                            "seed": seed, "record": record})
+            request = {"op": "train", "cls": cls, "X": X, "y": y, "calls": calls, "seed": seed, "record": record}
+            answer = self.request("train", request)
             self._trained[key] = answer["results"]
+            self._observe("train", request, answer)
         return self._trained[key]
 
     def predict(self, cls: str, W, X) -> dict:
-        return self.request("predict", {"op": "predict", "cls": cls, "W": W, "X": X})
+        request = {"op": "predict", "cls": cls, "W": W, "X": X}
+        answer = self.request("predict", request)
+        self._observe("predict", request, answer)
+        return answer
 
     def _store(self, function: str, case: dict) -> None:
         """Send the large CS231n-size arrays to the child once per child."""

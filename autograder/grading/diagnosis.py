@@ -1,0 +1,506 @@
+"""Which known mistake a failing function makes: the bug catalogue matched against the student.
+
+Every entry of the bug catalogue (`autograder/catalogue/bugs.toml`) is the reference
+with one realistic mistake, and carries a `diagnosis`: the mistake in the student's
+terms. When a function fails, the grader already holds the student's answers on many
+inputs (every call the properties made, recorded by the session). Here the catalogue's
+mutants of that function run on those same inputs, in the grader and never in the
+child (they are trusted code: the reference with an edit); a mutant that reproduces the
+student's answers on all of them, where the reference does not, names the mistake.
+Where no single mutant does, pairs of mutants of the function are tried (two mistakes
+at once) within a fixed budget; where none match, nothing is said.
+
+Crashes are diagnosed from the error text when the cause is recognisable (Python 2
+code, a name the file never defines, an import the grader lacks): `diagnose_crash`.
+
+Costs: nothing for a function that passes (no mutant runs); a failing function runs
+mutants on at most MAX_OBSERVATIONS recorded inputs, most rejected at the first one.
+Compiled mutants are cached per process. Deterministic: the inputs, their order, the
+mutants and the pair budget depend only on the submission and the catalogue.
+"""
+
+from __future__ import annotations
+
+import builtins
+import functools
+import random
+import re
+import traceback
+import types
+import warnings
+from dataclasses import dataclass
+
+import numpy as np
+
+from autograder.catalogue.mutants import CLASS_OF_FUNCTION, FILE_OF_FUNCTION, CatalogueError, Mutant, apply_mutant
+from autograder.paths import solutions_dir
+
+LINE_PREFIX = "Likely mistake: "
+"""Every diagnosis line in the feedback starts with this."""
+
+MAX_OBSERVATIONS = 40
+"""Recorded inputs a mutant is matched on, at most (the failed checks' first)."""
+PER_FAILED_CHECK = 12
+"""Distinct recorded inputs taken from each failed check, in the order they were called."""
+PER_PASSED_CHECK = 3
+"""Distinct recorded inputs taken from each check the function passed (the other examples)."""
+PAIR_BUDGET = 120
+"""Pairs of mutants tried at most for one function when no single mutant matches."""
+_PRIVATE_PREFIX = "_autograder_mutant_"
+
+
+@dataclass(frozen=True)
+class Diagnosis:
+    """One recognised mistake: its id (a catalogue id, or crash_...) and the sentence shown."""
+
+    id: str
+    text: str
+
+    def line(self) -> str:
+        return LINE_PREFIX + self.text
+
+
+@dataclass
+class Observation:
+    """One request the grader made for a function and the child's answer to it."""
+
+    check: str | None
+    request: dict
+    answer: dict
+
+
+# ------------------------------------------------------------------ the catalogue
+
+
+@functools.cache
+def _catalogue() -> tuple[Mutant, ...]:
+    from autograder.catalogue.mutants import load_catalogue
+
+    return tuple(load_catalogue())
+
+
+def mutants_of(function: str) -> tuple[Mutant, ...]:
+    return tuple(m for m in _catalogue() if m.function == function)
+
+
+def _diagnosis_of(mutant: Mutant) -> Diagnosis:
+    return Diagnosis(mutant.id, mutant.diagnosis or mutant.description)
+
+
+@functools.cache
+def _reference_source(relative: str) -> str:
+    return (solutions_dir() / relative).read_text(encoding="utf-8")
+
+
+def _private_import(name, globals=None, locals=None, fromlist=(), level=0):
+    """`import` for mutated modules: `cs231n.classifiers.X` is the private reference module.
+
+    The reference of linear_classifier.py imports the loss modules by their package
+    name; in the grader nothing called cs231n may be imported, so those names resolve
+    to the reference modules loaded under private names (`grading.reference`).
+    """
+    if name.startswith("cs231n"):
+        from autograder.grading.reference import _module
+
+        short = name.rsplit(".", 1)[-1]
+        if short in ("linear_svm", "softmax"):
+            return _module("svm" if short == "linear_svm" else "softmax")
+        raise ImportError(f"{name} is not available to mutants")
+    return builtins.__import__(name, globals, locals, fromlist, level)
+
+
+_BUILTINS = dict(vars(builtins), __import__=_private_import)
+
+
+@functools.cache
+def _mutated(ids: tuple[str, ...]):
+    """(module, source) of the reference file with the mutants `ids` applied, or None.
+
+    None when an edit does not apply to the current reference (another formulation's
+    reference, or two mutants that edit the same text). The module is executed under a
+    private name and never enters sys.modules.
+    """
+    chosen = [m for m in _catalogue() if m.id in ids]
+    chosen.sort(key=lambda m: ids.index(m.id))
+    source = _reference_source(chosen[0].file)
+    try:
+        for mutant in chosen:
+            source = apply_mutant(source, mutant)
+    except CatalogueError:
+        return None
+    module = types.ModuleType(_PRIVATE_PREFIX + "_".join(ids))
+    module.__dict__["__builtins__"] = _BUILTINS
+    try:
+        exec(compile(source, f"<mutant {'+'.join(ids)}>", "exec"), module.__dict__)  # noqa: S102 - trusted catalogue code
+    except Exception:  # noqa: BLE001 - a mutant that cannot even load matches nothing
+        return None
+    return module, source
+
+
+# ------------------------------------------------------------------ running a mutant
+
+
+def _error_line(text: str) -> str:
+    lines = [line for line in str(text).strip().splitlines() if line.strip()]
+    return lines[-1].strip() if lines else ""
+
+
+def _exception_line(exc: BaseException) -> str:
+    return _error_line("".join(traceback.format_exception_only(type(exc), exc)))
+
+
+def _quiet(run):
+    """Run a mutant without warnings (overflow in np.exp is the point of some mutants)."""
+    with warnings.catch_warnings(), np.errstate(all="ignore"):
+        warnings.simplefilter("ignore")
+        try:
+            return run()
+        except Exception as exc:  # noqa: BLE001 - a mutant raising is an answer too
+            return {"ok": False, "error": _exception_line(exc)}
+
+
+def _run_loss(module, function: str, request: dict) -> dict:
+    def run():
+        W, X, y = request["W"].copy(), request["X"].copy(), request["y"].copy()
+        loss, dW = getattr(module, function)(W, X, y, float(request["reg"]))
+        answer = {"ok": True, "loss": np.asarray(loss), "dW": np.asarray(dW)}
+        if request.get("return_inputs"):
+            answer["inputs"] = {"W": W, "X": X, "y": y}
+        return answer
+
+    return _quiet(run)
+
+
+def _run_predict(module, request: dict) -> dict:
+    def run():
+        clf = getattr(module, request["cls"])()
+        clf.W = request["W"].copy()
+        X = request["X"].copy()
+        y_pred = np.asarray(clf.predict(X))
+        return {"ok": True, "y": y_pred, "inputs": {"W": np.asarray(clf.W, dtype=float), "X": X}}
+
+    return _quiet(run)
+
+
+def _run_train(module, request: dict) -> dict:
+    """What the child's `train` op answers, computed with a mutated LinearClassifier.
+
+    Seeds numpy's and Python's global generators like the child does, and restores
+    them afterwards: the grader's own randomness is left as it was.
+    """
+    from autograder.sandbox.shared import least_squares
+
+    np_state, py_state = np.random.get_state(), random.getstate()
+    try:
+        def run():
+            cls = getattr(module, request["cls"], None) or module.LinearClassifier
+            clf = cls()
+            trajectory: list = []
+
+            def stand_in_loss(*args, **kwargs):  # as the child's: positional or keyword arguments
+                values = dict(zip(("X_batch", "y_batch", "reg"), args, strict=False))
+                for key, value in kwargs.items():
+                    values[{"X": "X_batch", "y": "y_batch"}.get(key, key)] = value
+                if values.get("X_batch") is None or values.get("y_batch") is None:
+                    raise ValueError("self.loss was called without a minibatch")
+                W = np.array(clf.W, dtype=float)
+                Xb, yb = np.array(values["X_batch"], dtype=float), np.array(values["y_batch"]).astype(int)
+                reg = float(values.get("reg", 0.0))
+                if request.get("record"):
+                    trajectory.append({"W": W, "X": Xb, "y": yb, "reg": reg})
+                return least_squares(W, Xb, yb, reg)
+
+            clf.loss = stand_in_loss
+            np.random.seed(int(request["seed"]))
+            random.seed(int(request["seed"]))
+            results = []
+            for call in request["calls"]:
+                trajectory.clear()
+                try:
+                    history = clf.train(request["X"].copy(), request["y"].copy(),
+                                        learning_rate=call["learning_rate"], reg=call["reg"],
+                                        num_iters=int(call["num_iters"]), batch_size=int(call["batch_size"]))
+                    entry = {"ok": True, "history": np.asarray([] if history is None else history, float).ravel(),
+                             "W": np.array(clf.W, copy=True), "trajectory": list(trajectory)}
+                except Exception as exc:  # noqa: BLE001
+                    entry = {"ok": False, "error": _exception_line(exc)}
+                results.append(entry)
+            return {"ok": True, "results": results}
+
+        return _quiet(run)
+    finally:
+        np.random.set_state(np_state)
+        random.setstate(py_state)
+
+
+# ------------------------------------------------------------------ comparing answers
+
+
+def _same_numbers(student, mutant) -> bool:
+    """Equal within the grader's tolerances; inf and nan must sit in the same places."""
+    from autograder.grading.properties.base import close
+
+    a, b = np.asarray(student, dtype=float), np.asarray(mutant, dtype=float)
+    if a.shape != b.shape:
+        return False
+    finite_a, finite_b = np.isfinite(a), np.isfinite(b)
+    if not np.array_equal(finite_a, finite_b):
+        return False
+    if not finite_a.all():
+        if not np.array_equal(np.isnan(a), np.isnan(b)) or not np.array_equal(a[np.isinf(a)], b[np.isinf(b)]):
+            return False
+        a, b = a[finite_a], b[finite_b]
+    return close(a, b)
+
+
+def _same_outcome(student: dict, mutant: dict) -> bool:
+    """The same verdict: both raised the same error, or both answered the same numbers."""
+    if bool(student.get("ok")) != bool(mutant.get("ok")):
+        return False
+    if not student.get("ok"):
+        return _error_line(student.get("error", "")) == _error_line(mutant.get("error", ""))
+    for name in ("loss", "dW", "y", "history", "W"):
+        if (name in student) != (name in mutant):
+            continue  # not every answer carries every field; compare what both have
+        if name in student and not _same_numbers(student[name], mutant[name]):
+            return False
+    if "inputs" in student and "inputs" in mutant:
+        for name, value in student["inputs"].items():
+            other = mutant["inputs"].get(name)
+            if other is None or np.shape(value) != np.shape(other) or not np.array_equal(value, other):
+                return False
+    if "trajectory" in student and "trajectory" in mutant:
+        mine, theirs = student["trajectory"], mutant["trajectory"]
+        if len(mine) != len(theirs):
+            return False
+        for step, other in zip(mine, theirs, strict=True):
+            if any(not _same_numbers(step[k], other[k]) for k in ("W", "X", "y", "reg")):
+                return False
+    return True
+
+
+def _answer_of(module, function: str, observation: Observation) -> dict:
+    request = observation.request
+    if function == "predict":
+        return _run_predict(module, request)
+    if function == "train":
+        return _run_train(module, request)
+    return _run_loss(module, function, request)
+
+
+def _matches(module, function: str, observation: Observation) -> bool:
+    mutant = _answer_of(module, function, observation)
+    student = observation.answer
+    if function == "train":
+        if not mutant.get("ok"):
+            return False
+        mine, theirs = student.get("results", []), mutant["results"]
+        return len(mine) == len(theirs) and all(_same_outcome(a, b) for a, b in zip(mine, theirs, strict=True))
+    return _same_outcome(student, mutant)
+
+
+# ------------------------------------------------------------------ structure
+
+
+def _loop_kind(source: str, function: str) -> str | None:
+    """What the no-loops check finds in a vectorized function, without its line number."""
+    from autograder.grading.properties.vectorization import find_loop
+
+    reason = find_loop(source, function)
+    return None if reason is None else re.sub(r" at line \d+", "", reason)
+
+
+# ------------------------------------------------------------------ choosing the inputs
+
+
+def _key(request: dict) -> bytes:
+    parts = []
+    for name in sorted(request):
+        value = request[name]
+        if isinstance(value, np.ndarray):
+            parts.append(f"{name}:{value.dtype.str}{value.shape}:".encode() + value.tobytes())
+        else:
+            parts.append(f"{name}={value!r}".encode())
+    return b"|".join(parts)
+
+
+def select(observations: list[Observation], failed: tuple[str, ...]) -> list[Observation]:
+    """The recorded inputs to match on: the failed checks' first, then a few of every other check.
+
+    Distinct inputs only, in the order the grader called them, at most MAX_OBSERVATIONS.
+    """
+    by_check: dict[str | None, list[Observation]] = {}
+    seen: set[bytes] = set()
+    for observation in observations:
+        key = _key(observation.request)
+        if key in seen:
+            continue
+        seen.add(key)
+        by_check.setdefault(observation.check, []).append(observation)
+    chosen = []
+    for check in failed:
+        chosen += by_check.get(check, [])[:PER_FAILED_CHECK]
+    for check, group in by_check.items():
+        if check not in failed:
+            chosen += group[:PER_PASSED_CHECK]
+    return chosen[:MAX_OBSERVATIONS]
+
+
+# ------------------------------------------------------------------ the diagnosis
+
+
+class _Matcher:
+    """Matches mutants (or the reference, ids = ()) against one function's selected answers."""
+
+    def __init__(self, function: str, observations: list[Observation], student_source: str):
+        self.function = function
+        self.observations = observations
+        self.structural = function.endswith("_vectorized")
+        self.student_loops = _loop_kind(student_source, function) if self.structural else None
+
+    def reproduces(self, ids: tuple[str, ...]) -> bool | None:
+        """True when the mutants `ids` answer like the student everywhere; None if they do not apply."""
+        if ids:
+            loaded = _mutated(ids)
+            if loaded is None:
+                return None
+            module, source = loaded
+        else:
+            module, source = _reference_module(self.function), None
+        if self.structural:
+            loops = _loop_kind(source, self.function) if source is not None else None
+            if loops != self.student_loops:
+                return False
+        return all(_matches(module, self.function, o) for o in self.observations)
+
+
+def _reference_module(function: str):
+    loaded = _reference_loaded(FILE_OF_FUNCTION[function])
+    return loaded
+
+
+@functools.cache
+def _reference_loaded(relative: str):
+    module = types.ModuleType(_PRIVATE_PREFIX + "reference_" + relative.rsplit("/", 1)[-1][:-3])
+    module.__dict__["__builtins__"] = _BUILTINS
+    exec(compile(_reference_source(relative), f"<reference {relative}>", "exec"), module.__dict__)  # noqa: S102
+    return module
+
+
+def diagnose(session, function: str, failed: tuple[str, ...]) -> list[Diagnosis]:
+    """The mistake (or two) that explains every recorded answer of `function`, or [].
+
+    `failed`: the ids of the checks the function failed. Uses only what the session
+    recorded (no request to the child). Falls back on the crash diagnosis of the first
+    error the student's code raised.
+    """
+    observations = select(session.observations_of(function), failed)
+    matcher = _Matcher(function, observations, session.source(function))
+    found: list[Diagnosis] = []
+    if observations or matcher.structural:
+        found = _match_catalogue(matcher)
+    if found:
+        return found
+    for observation in observations:
+        answers = observation.answer.get("results", [observation.answer])
+        for answer in answers:
+            if not answer.get("ok") and answer.get("error"):
+                crash = diagnose_crash(answer["error"], session.source(function), function)
+                return [crash] if crash else []
+    return []
+
+
+def _match_catalogue(matcher: _Matcher) -> list[Diagnosis]:
+    if matcher.reproduces(()):
+        return []  # the reference itself explains these answers: nothing to name
+    candidates = mutants_of(matcher.function)
+    singles = [m for m in candidates if matcher.reproduces((m.id,))]
+    if len(singles) == 1:
+        return [_diagnosis_of(singles[0])]
+    if singles:
+        return []  # several explanations: do not guess
+    applicable = [m for m in candidates if _mutated((m.id,)) is not None]
+    tried = 0
+    for i, first in enumerate(applicable):
+        for second in applicable[i + 1:]:
+            if tried >= PAIR_BUDGET:
+                return []
+            outcome = matcher.reproduces((first.id, second.id))
+            if outcome is None:
+                continue
+            tried += 1
+            if outcome:
+                return [_diagnosis_of(first), _diagnosis_of(second)]
+    return []
+
+
+# ------------------------------------------------------------------ crashes
+
+PYTHON2_NAMES = {
+    "xrange": "`xrange` is Python 2; in Python 3 write `range`, which is just as lazy.",
+    "unicode": "`unicode` is Python 2; in Python 3 every string is `str`.",
+    "raw_input": "`raw_input` is Python 2; a graded function should not ask for input at all.",
+    "long": "`long` is Python 2; in Python 3 `int` has no size limit.",
+    "basestring": "`basestring` is Python 2; in Python 3 test for `str`.",
+}
+_NAME_ERROR = re.compile(r"NameError: name '([A-Za-z_][A-Za-z0-9_]*)' is not defined")
+_MISSING_MODULE = re.compile(r"ModuleNotFoundError: No module named '([A-Za-z0-9_.]+)'")
+
+
+def _names_bound_in(source: str) -> dict[str, set[str]]:
+    """For each function of a file, the names it binds (arguments, assignments, loop variables)."""
+    import ast
+
+    try:
+        tree = ast.parse(source)
+    except SyntaxError:
+        return {}
+    bound: dict[str, set[str]] = {}
+    for node in ast.walk(tree):
+        if isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef)):
+            names = {a.arg for a in node.args.args + node.args.kwonlyargs}
+            for inner in ast.walk(node):
+                if isinstance(inner, ast.Name) and isinstance(inner.ctx, ast.Store):
+                    names.add(inner.id)
+            bound[node.name] = names
+    return bound
+
+
+def diagnose_crash(error: str, source: str = "", function: str | None = None) -> Diagnosis | None:
+    """A diagnosis of an error text from the child (an import or a call), or None.
+
+    Recognises Python 2 code (`print x`, `xrange`), a name the function uses but that
+    is only defined in another function or nowhere in the file, and an import of a
+    package the grader does not have.
+    """
+    text = str(error)
+    if "Missing parentheses in call to 'print'" in text:
+        return Diagnosis("crash_python2_print", (
+            "your file uses Python 2's print statement (print x), which is a syntax error in Python 3, "
+            "so the whole file cannot be imported: write print(x), or remove the print."))
+    missing = _MISSING_MODULE.search(text)
+    if missing:
+        package = missing.group(1)
+        top = package.split(".")[0]
+        extra = (" (past.builtins comes from the `future` package, a Python 2 compatibility layer: "
+                 "use Python 3's own range and builtins)" if top == "past" else
+                 " (a progress bar is not needed in a graded function)" if top == "tqdm" else "")
+        return Diagnosis("crash_missing_module", (
+            f"your file imports `{package}`, which the grader does not have{extra}; graded code may "
+            "use numpy and Python's standard library only, so remove that import."))
+    name_error = _NAME_ERROR.search(text)
+    if name_error:
+        name = name_error.group(1)
+        if name in PYTHON2_NAMES:
+            return Diagnosis("crash_python2_name", "your code is Python 2: " + PYTHON2_NAMES[name])
+        bound = _names_bound_in(source)
+        elsewhere = sorted(f for f, names in bound.items() if name in names and f != function)
+        if elsewhere:
+            return Diagnosis("crash_name_from_other_function", (
+                f"`{name}` is used here but only defined inside {elsewhere[0]}: variables of one function "
+                "do not exist in another, so define it in this function too (from W, X and y)."))
+        if not any(name in names for names in bound.values()):
+            return Diagnosis("crash_undefined_name", (
+                f"`{name}` is never defined in your file; perhaps it lives in a notebook cell, which the "
+                "grader does not run: define or compute it inside the function."))
+    return None
