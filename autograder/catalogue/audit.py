@@ -2,7 +2,9 @@
 
 Instructors run it after editing the hidden properties: every mutant in the
 catalogue must lose the points of each property its `caught_by` names. A mutant
-that keeps them is a bug the hidden suite no longer catches.
+that keeps them is a bug the hidden suite no longer catches. Every mutant must also
+be diagnosed as itself: grading it shows its own `diagnosis` (and no other) in the
+feedback of the checks it fails (`autograder.grading.diagnosis`).
 """
 
 import tempfile
@@ -20,24 +22,42 @@ class AuditRow:
     score: float
     max_score: float
     failed: set[str]
+    diagnoses: tuple[str, ...] = ()
 
     @property
     def survived(self) -> set[str]:
         """Properties the mutant should have failed but passed."""
         return set(self.mutant.caught_by) - self.failed
 
+    @property
+    def misdiagnosed(self) -> str | None:
+        """Why the feedback does not name this mutant's own mistake, or None when it does."""
+        if not self.mutant.diagnosis:
+            return "the entry has no `diagnosis`"
+        if self.diagnoses == (self.mutant.id,):
+            return None
+        if not self.diagnoses:
+            return "no mistake was recognised"
+        return f"recognised as {' + '.join(self.diagnoses)}"
 
-def audit(mutants: list[Mutant], progress=None) -> list[AuditRow]:
-    """Grade every mutant (only its own function) and record which properties it failed."""
+
+def audit(mutants: list[Mutant], progress=None, catalogue: list[Mutant] | None = None) -> list[AuditRow]:
+    """Grade every mutant (only its own function): which properties it failed, what was diagnosed.
+
+    The diagnosis matches against `catalogue` (default: `mutants` themselves), so a
+    catalogue under test (`--catalogue`) is diagnosed with its own entries.
+    """
+    from autograder.grading import diagnosis
     from autograder.grading.engine import grade_submission
 
     rows = []
-    with tempfile.TemporaryDirectory(prefix="autograder-audit-") as tmp:
+    with tempfile.TemporaryDirectory(prefix="autograder-audit-") as tmp, diagnosis.matching(catalogue or mutants):
         for mutant in mutants:
             folder = materialise(mutant, Path(tmp) / mutant.id)
             report = grade_submission(folder, functions=(mutant.function,))
             failed = {t.property for t in report.tests if t.status == "failed"}
-            rows.append(AuditRow(mutant, report.score, report.max_score, failed))
+            diagnoses = next((t.diagnoses for t in report.tests if t.diagnoses), ())
+            rows.append(AuditRow(mutant, report.score, report.max_score, failed, diagnoses))
             if progress:
                 progress(rows[-1])
     return rows
@@ -48,9 +68,10 @@ def audit(mutants: list[Mutant], progress=None) -> list[AuditRow]:
               default=None, help="A catalogue TOML file (default: the bundled bugs.toml).")
 @click.option("--only", multiple=True, help="Audit only these mutant ids (repeatable).")
 def audit_command(catalogue: Path | None, only: tuple[str, ...]) -> None:
-    """Check that the hidden suite catches every bug in the catalogue.
+    """Check that the hidden suite catches and diagnoses every bug in the catalogue.
 
-    Exits 1 and lists the survivors when a bug keeps points it should lose.
+    Exits 1 and lists the survivors when a bug keeps points it should lose, or when
+    grading a bug does not show its own diagnosis.
     """
     from rich.console import Console
     from rich.progress import Progress
@@ -62,6 +83,7 @@ def audit_command(catalogue: Path | None, only: tuple[str, ...]) -> None:
         mutants = load_mutants(path)
     except CatalogueError as exc:
         raise click.ClickException(str(exc)) from None
+    everything = mutants
     if only:
         unknown = set(only) - {m.id for m in mutants}
         if unknown:
@@ -70,12 +92,16 @@ def audit_command(catalogue: Path | None, only: tuple[str, ...]) -> None:
     console = Console()
     with Progress(console=console, transient=True) as bar:
         task = bar.add_task("grading the catalogue", total=len(mutants))
-        rows = audit(mutants, progress=lambda row: bar.advance(task))
+        rows = audit(mutants, progress=lambda row: bar.advance(task), catalogue=everything)
     survivors = [row for row in rows if row.survived]
+    misdiagnosed = [row for row in rows if row.misdiagnosed]
     for row in rows:
         mark = "[red]SURVIVES[/red]" if row.survived else "[green]caught[/green]"
         detail = f" (passes {', '.join(sorted(row.survived))})" if row.survived else ""
+        if row.misdiagnosed:
+            detail += f" [red]NOT DIAGNOSED[/red] ({row.misdiagnosed})"
         console.print(f"{mark} {row.mutant.id}: {row.score:g}/{row.max_score:g}{detail}")
     console.print(f"{len(rows) - len(survivors)} of {len(rows)} bugs caught by the properties that name them.")
-    if survivors:
+    console.print(f"{len(rows) - len(misdiagnosed)} of {len(rows)} bugs diagnosed as themselves.")
+    if survivors or misdiagnosed:
         raise SystemExit(1)

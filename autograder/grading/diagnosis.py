@@ -22,12 +22,14 @@ mutants and the pair budget depend only on the submission and the catalogue.
 from __future__ import annotations
 
 import builtins
+import contextlib
 import functools
 import random
 import re
 import traceback
 import types
 import warnings
+from collections.abc import Iterator
 from dataclasses import dataclass
 
 import numpy as np
@@ -38,12 +40,17 @@ from autograder.paths import solutions_dir
 LINE_PREFIX = "Likely mistake: "
 """Every diagnosis line in the feedback starts with this."""
 
-MAX_OBSERVATIONS = 40
+MAX_OBSERVATIONS = 24
 """Recorded inputs a mutant is matched on, at most (the failed checks' first)."""
-PER_FAILED_CHECK = 12
+PER_FAILED_CHECK = 8
 """Distinct recorded inputs taken from each failed check, in the order they were called."""
-PER_PASSED_CHECK = 3
+PER_PASSED_CHECK = 2
 """Distinct recorded inputs taken from each check the function passed (the other examples)."""
+COSTLY_CHECKS = ("learns",)
+"""Checks whose inputs are too costly to replay (150 SGD iterations each): never matched on.
+The other checks of `train` replay the same code on short runs."""
+TRAIN_BUDGET = (3, 1, 8)
+"""`train` replays whole training runs: (per failed check, per passed check, in all)."""
 PAIR_BUDGET = 120
 """Pairs of mutants tried at most for one function when no single mutant matches."""
 _PRIVATE_PREFIX = "_autograder_mutant_"
@@ -72,11 +79,28 @@ class Observation:
 # ------------------------------------------------------------------ the catalogue
 
 
+_in_use: list[tuple[Mutant, ...]] = []
+
+
 @functools.cache
-def _catalogue() -> tuple[Mutant, ...]:
+def _bundled() -> tuple[Mutant, ...]:
     from autograder.catalogue.mutants import load_catalogue
 
     return tuple(load_catalogue())
+
+
+def _catalogue() -> tuple[Mutant, ...]:
+    return _in_use[-1] if _in_use else _bundled()
+
+
+@contextlib.contextmanager
+def matching(mutants) -> Iterator[None]:
+    """Diagnose with these mutants instead of the bundled catalogue (`autograder audit --catalogue`)."""
+    _in_use.append(tuple(mutants))
+    try:
+        yield
+    finally:
+        _in_use.pop()
 
 
 def mutants_of(function: str) -> tuple[Mutant, ...]:
@@ -113,25 +137,24 @@ _BUILTINS = dict(vars(builtins), __import__=_private_import)
 
 
 @functools.cache
-def _mutated(ids: tuple[str, ...]):
-    """(module, source) of the reference file with the mutants `ids` applied, or None.
+def _mutated(chosen: tuple[Mutant, ...]):
+    """(module, source) of the reference file with the mutants `chosen` applied, or None.
 
     None when an edit does not apply to the current reference (another formulation's
     reference, or two mutants that edit the same text). The module is executed under a
     private name and never enters sys.modules.
     """
-    chosen = [m for m in _catalogue() if m.id in ids]
-    chosen.sort(key=lambda m: ids.index(m.id))
+    ids = "+".join(m.id for m in chosen)
     source = _reference_source(chosen[0].file)
     try:
         for mutant in chosen:
             source = apply_mutant(source, mutant)
     except CatalogueError:
         return None
-    module = types.ModuleType(_PRIVATE_PREFIX + "_".join(ids))
+    module = types.ModuleType(_PRIVATE_PREFIX + ids.replace("+", "__"))
     module.__dict__["__builtins__"] = _BUILTINS
     try:
-        exec(compile(source, f"<mutant {'+'.join(ids)}>", "exec"), module.__dict__)  # noqa: S102 - trusted catalogue code
+        exec(compile(source, f"<mutant {ids}>", "exec"), module.__dict__)  # noqa: S102 - trusted catalogue code
     except Exception:  # noqa: BLE001 - a mutant that cannot even load matches nothing
         return None
     return module, source
@@ -150,13 +173,11 @@ def _exception_line(exc: BaseException) -> str:
 
 
 def _quiet(run):
-    """Run a mutant without warnings (overflow in np.exp is the point of some mutants)."""
-    with warnings.catch_warnings(), np.errstate(all="ignore"):
-        warnings.simplefilter("ignore")
-        try:
-            return run()
-        except Exception as exc:  # noqa: BLE001 - a mutant raising is an answer too
-            return {"ok": False, "error": _exception_line(exc)}
+    """Run a mutant; an exception is an answer too (warnings are off: see `diagnose`)."""
+    try:
+        return run()
+    except Exception as exc:  # noqa: BLE001
+        return {"ok": False, "error": _exception_line(exc)}
 
 
 def _run_loss(module, function: str, request: dict) -> dict:
@@ -243,6 +264,10 @@ def _same_numbers(student, mutant) -> bool:
     a, b = np.asarray(student, dtype=float), np.asarray(mutant, dtype=float)
     if a.shape != b.shape:
         return False
+    if a.ndim == 0:  # a loss: the common case, kept cheap
+        if np.isfinite(a) and np.isfinite(b):
+            return close(a, b)
+        return bool(np.isnan(a) and np.isnan(b)) or bool(a == b)
     finite_a, finite_b = np.isfinite(a), np.isfinite(b)
     if not np.array_equal(finite_a, finite_b):
         return False
@@ -324,26 +349,33 @@ def _key(request: dict) -> bytes:
     return b"|".join(parts)
 
 
-def select(observations: list[Observation], failed: tuple[str, ...]) -> list[Observation]:
+def select(observations: list[Observation], failed: tuple[str, ...],
+           budget: tuple[int, int, int] = (PER_FAILED_CHECK, PER_PASSED_CHECK, MAX_OBSERVATIONS)) -> list[Observation]:
     """The recorded inputs to match on: the failed checks' first, then a few of every other check.
 
-    Distinct inputs only, in the order the grader called them, at most MAX_OBSERVATIONS.
+    Distinct inputs only, in the order the grader called them; `budget` is how many per
+    failed check, per passed check and in all.
     """
+    per_failed, per_passed, at_most = budget
     by_check: dict[str | None, list[Observation]] = {}
-    seen: set[bytes] = set()
     for observation in observations:
-        key = _key(observation.request)
-        if key in seen:
-            continue
-        seen.add(key)
         by_check.setdefault(observation.check, []).append(observation)
-    chosen = []
-    for check in failed:
-        chosen += by_check.get(check, [])[:PER_FAILED_CHECK]
-    for check, group in by_check.items():
-        if check not in failed:
-            chosen += group[:PER_PASSED_CHECK]
-    return chosen[:MAX_OBSERVATIONS]
+    quotas = [(check, per_failed) for check in failed]
+    quotas += [(check, per_passed) for check in by_check if check not in failed]
+    quotas = [(check, quota) for check, quota in quotas if check not in COSTLY_CHECKS]
+    chosen: list[Observation] = []
+    seen: set[bytes] = set()
+    for check, quota in quotas:
+        taken = 0
+        for observation in by_check.get(check, ()):
+            if taken == quota or len(chosen) == at_most:
+                break
+            key = _key(observation.request)
+            if key not in seen:
+                seen.add(key)
+                chosen.append(observation)
+                taken += 1
+    return chosen
 
 
 # ------------------------------------------------------------------ the diagnosis
@@ -358,25 +390,33 @@ class _Matcher:
         self.structural = function.endswith("_vectorized")
         self.student_loops = _loop_kind(student_source, function) if self.structural else None
 
-    def reproduces(self, ids: tuple[str, ...]) -> bool | None:
-        """True when the mutants `ids` answer like the student everywhere; None if they do not apply."""
-        if ids:
-            loaded = _mutated(ids)
+    def reproduces(self, chosen: tuple[Mutant, ...]) -> bool | None:
+        """True when the mutants `chosen` answer like the student everywhere; None if they do not apply.
+
+        The reference (chosen = ()) is asked first; the first input where it differs from
+        the student moves to the front, where most wrong mutants are rejected at once.
+        """
+        if chosen:
+            loaded = _mutated(chosen)
             if loaded is None:
                 return None
-            module, source = loaded
+            module = loaded[0]
+            loops = _mutant_loops(chosen, self.function) if self.structural else None
         else:
-            module, source = _reference_module(self.function), None
-        if self.structural:
-            loops = _loop_kind(source, self.function) if source is not None else None
-            if loops != self.student_loops:
+            module, loops = _reference_loaded(FILE_OF_FUNCTION[self.function]), None
+        if self.structural and loops != self.student_loops:
+            return False
+        for index, observation in enumerate(self.observations):
+            if not _matches(module, self.function, observation):
+                if not chosen and index:
+                    self.observations.insert(0, self.observations.pop(index))
                 return False
-        return all(_matches(module, self.function, o) for o in self.observations)
+        return True
 
 
-def _reference_module(function: str):
-    loaded = _reference_loaded(FILE_OF_FUNCTION[function])
-    return loaded
+@functools.cache
+def _mutant_loops(chosen: tuple[Mutant, ...], function: str) -> str | None:
+    return _loop_kind(_mutated(chosen)[1], function)
 
 
 @functools.cache
@@ -394,11 +434,14 @@ def diagnose(session, function: str, failed: tuple[str, ...]) -> list[Diagnosis]
     recorded (no request to the child). Falls back on the crash diagnosis of the first
     error the student's code raised.
     """
-    observations = select(session.observations_of(function), failed)
+    budget = TRAIN_BUDGET if function == "train" else (PER_FAILED_CHECK, PER_PASSED_CHECK, MAX_OBSERVATIONS)
+    observations = select(session.observations_of(function), failed, budget)
     matcher = _Matcher(function, observations, session.source(function))
     found: list[Diagnosis] = []
     if observations or matcher.structural:
-        found = _match_catalogue(matcher)
+        with warnings.catch_warnings(), np.errstate(all="ignore"):
+            warnings.simplefilter("ignore")  # overflow in np.exp is the point of some mutants
+            found = _match_catalogue(matcher)
     if found:
         return found
     for observation in observations:
@@ -414,18 +457,18 @@ def _match_catalogue(matcher: _Matcher) -> list[Diagnosis]:
     if matcher.reproduces(()):
         return []  # the reference itself explains these answers: nothing to name
     candidates = mutants_of(matcher.function)
-    singles = [m for m in candidates if matcher.reproduces((m.id,))]
+    singles = [m for m in candidates if matcher.reproduces((m,))]
     if len(singles) == 1:
         return [_diagnosis_of(singles[0])]
     if singles:
         return []  # several explanations: do not guess
-    applicable = [m for m in candidates if _mutated((m.id,)) is not None]
+    applicable = [m for m in candidates if _mutated((m,)) is not None]
     tried = 0
     for i, first in enumerate(applicable):
         for second in applicable[i + 1:]:
             if tried >= PAIR_BUDGET:
                 return []
-            outcome = matcher.reproduces((first.id, second.id))
+            outcome = matcher.reproduces((first, second))
             if outcome is None:
                 continue
             tried += 1

@@ -108,7 +108,7 @@ class Session:
         self.module_errors: dict[str, str] = {}
         self.failed: dict[str, str] = {}
         self.timings: dict[str, dict] = {}
-        self._trained: dict[tuple, list[dict]] = {}
+        self._trained: dict[tuple, tuple[dict, dict]] = {}
         self.current_check: str | None = None
         """The check (property id) whose requests are being sent; set by the engine."""
         self._observations: dict[str, list] = {}
@@ -257,9 +257,10 @@ class Session:
         if key not in self._trained:
             request = {"op": "train", "cls": cls, "X": X, "y": y, "calls": calls, "seed": seed, "record": record}
             answer = self.request("train", request)
-            self._trained[key] = answer["results"]
-            self._observe("train", request, answer)
-        return self._trained[key]
+            self._trained[key] = (request, answer)
+        request, answer = self._trained[key]
+        self._observe("train", request, answer)  # under every check that judges this run
+        return answer["results"]
 
     def predict(self, cls: str, W, X) -> dict:
         request = {"op": "predict", "cls": cls, "W": W, "X": X}
