@@ -34,7 +34,12 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from autograder.catalogue.mutants import CLASS_OF_FUNCTION, FILE_OF_FUNCTION, CatalogueError, Mutant, apply_mutant
+from autograder.catalogue.mutants import (
+    FILE_OF_FUNCTION,
+    CatalogueError,
+    Mutant,
+    apply_mutant,
+)
 from autograder.paths import solutions_dir
 
 LINE_PREFIX = "Likely mistake: "
