@@ -45,9 +45,9 @@ from autograder.paths import solutions_dir
 LINE_PREFIX = "Likely mistake: "
 """Every diagnosis line in the feedback starts with this."""
 
-MAX_OBSERVATIONS = 24
+MAX_OBSERVATIONS = 32
 """Recorded inputs a mutant is matched on, at most (the failed checks' first)."""
-PER_FAILED_CHECK = 8
+PER_FAILED_CHECK = 12
 """Distinct recorded inputs taken from each failed check, in the order they were called."""
 PER_PASSED_CHECK = 2
 """Distinct recorded inputs taken from each check the function passed (the other examples)."""
@@ -263,22 +263,24 @@ def _run_train(module, request: dict) -> dict:
 
 
 def _same_numbers(student, mutant) -> bool:
-    """Equal within the grader's tolerances; inf and nan must sit in the same places."""
+    """Equal within the grader's tolerances, with non-finite entries (inf or nan) in the same places.
+
+    Which non-finite value a blow-up gives (inf, -inf or nan) depends on how the same
+    mistake is written (exp(s) / sum gives nan, s - log(sum exp s) gives inf): any
+    of them stands for "this overflowed".
+    """
     from autograder.grading.properties.base import close
 
     a, b = np.asarray(student, dtype=float), np.asarray(mutant, dtype=float)
     if a.shape != b.shape:
         return False
     if a.ndim == 0:  # a loss: the common case, kept cheap
-        if np.isfinite(a) and np.isfinite(b):
-            return close(a, b)
-        return bool(np.isnan(a) and np.isnan(b)) or bool(a == b)
+        finite = np.isfinite(a), np.isfinite(b)
+        return close(a, b) if all(finite) else not any(finite)
     finite_a, finite_b = np.isfinite(a), np.isfinite(b)
     if not np.array_equal(finite_a, finite_b):
         return False
     if not finite_a.all():
-        if not np.array_equal(np.isnan(a), np.isnan(b)) or not np.array_equal(a[np.isinf(a)], b[np.isinf(b)]):
-            return False
         a, b = a[finite_a], b[finite_b]
     return close(a, b)
 
@@ -289,11 +291,12 @@ def _same_outcome(student: dict, mutant: dict) -> bool:
         return False
     if not student.get("ok"):
         return _error_line(student.get("error", "")) == _error_line(mutant.get("error", ""))
-    for name in ("loss", "dW", "y", "history", "W"):
-        if (name in student) != (name in mutant):
-            continue  # not every answer carries every field; compare what both have
-        if name in student and not _same_numbers(student[name], mutant[name]):
-            return False
+    names = ("loss", "dW", "y", "history", "W")
+    if "loss" in student and not np.all(np.isfinite(np.asarray(student["loss"], dtype=float))):
+        names = ("loss",)  # the grader judges an overflowed loss and stops there: so does the match
+    for name in names:
+        if name in student and name in mutant and not _same_numbers(student[name], mutant[name]):
+            return False  # (not every answer carries every field; what both have is compared)
     if "inputs" in student and "inputs" in mutant:
         for name, value in student["inputs"].items():
             other = mutant["inputs"].get(name)
@@ -358,7 +361,7 @@ def select(observations: list[Observation], failed: tuple[str, ...],
            budget: tuple[int, int, int] = (PER_FAILED_CHECK, PER_PASSED_CHECK, MAX_OBSERVATIONS)) -> list[Observation]:
     """The recorded inputs to match on: the failed checks' first, then a few of every other check.
 
-    Distinct inputs only, in the order the grader called them; `budget` is how many per
+    Distinct inputs only, spread over each check's requests; `budget` is how many per
     failed check, per passed check and in all.
     """
     per_failed, per_passed, at_most = budget
@@ -371,16 +374,24 @@ def select(observations: list[Observation], failed: tuple[str, ...],
     chosen: list[Observation] = []
     seen: set[bytes] = set()
     for check, quota in quotas:
-        taken = 0
-        for observation in by_check.get(check, ()):
-            if taken == quota or len(chosen) == at_most:
-                break
+        for observation in _spread(by_check.get(check, []), quota):
+            if len(chosen) == at_most:
+                return chosen
             key = _key(observation.request)
             if key not in seen:
                 seen.add(key)
                 chosen.append(observation)
-                taken += 1
     return chosen
+
+
+def _spread(group: list[Observation], count: int) -> list[Observation]:
+    """`count` of a check's requests: its first half (the hand-picked inputs, N == C and
+    N = 1 among them), then the rest spread evenly over the drawn inputs and the ladder."""
+    if len(group) <= count or count < 4:
+        return group[:count]
+    first, rest = group[: count // 2], group[count // 2:]
+    more = count - len(first)
+    return first + [rest[round(k * (len(rest) - 1) / (more - 1))] for k in range(more)]
 
 
 # ------------------------------------------------------------------ the diagnosis
@@ -482,7 +493,24 @@ def _match_catalogue(matcher: _Matcher) -> list[Diagnosis]:
     return []
 
 
+def describe(diagnosis_id: str) -> str:
+    """What a diagnosis id stands for, for instructors (the catalogue's description)."""
+    if diagnosis_id in CRASHES:
+        return CRASHES[diagnosis_id]
+    found = next((m for m in _bundled() if m.id == diagnosis_id), None)
+    return found.description if found else diagnosis_id
+
+
 # ------------------------------------------------------------------ crashes
+
+CRASHES = {
+    "crash_python2_print": "Python 2 print statement: the file cannot be imported.",
+    "crash_python2_name": "A Python 2 name (xrange, unicode, ...): NameError.",
+    "crash_missing_module": "Imports a package the grader does not have (tqdm, past.builtins, ...).",
+    "crash_name_from_other_function": "Uses a variable that only another function defines: NameError.",
+    "crash_undefined_name": "Uses a name the file never defines (a notebook variable?): NameError.",
+}
+"""The crash diagnoses and what they stand for (instructors' words)."""
 
 PYTHON2_NAMES = {
     "xrange": "`xrange` is Python 2; in Python 3 write `range`, which is just as lazy.",
