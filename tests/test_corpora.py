@@ -22,10 +22,11 @@ def test_the_corpora_are_large_and_cover_every_function():
 
 
 @pytest.mark.parametrize("mutant", BUGS, ids=[m.id for m in BUGS])
-def test_every_bug_is_caught_by_the_property_that_names_it(mutant):
-    (row,) = audit([mutant])
+def test_every_bug_is_caught_by_the_property_that_names_it_and_diagnosed_as_itself(mutant):
+    (row,) = audit([mutant], catalogue=BUGS)  # the one grading of each bug in the suite
     assert not row.survived, f"{mutant.id} ({mutant.description}) passes {sorted(row.survived)}"
     assert row.score < row.max_score
+    assert row.misdiagnosed is None, f"{mutant.id}: {row.misdiagnosed}"
 
 
 @pytest.mark.parametrize("variant", VARIANTS, ids=[m.id for m in VARIANTS])
@@ -33,6 +34,7 @@ def test_every_correct_formulation_gets_full_marks(variant, tmp_path):
     report = grade_submission(materialise(variant, tmp_path / variant.id), functions=(variant.function,))
     failed = {t.name: t.output for t in report.tests if t.status == "failed"}
     assert report.score == report.max_score, failed
+    assert not any("Likely mistake:" in t.output or t.diagnoses for t in report.tests)
 
 
 def test_stubs_score_zero_for_every_function(stub_submission):

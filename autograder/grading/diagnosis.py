@@ -24,6 +24,7 @@ from __future__ import annotations
 import builtins
 import contextlib
 import functools
+import math
 import random
 import re
 import traceback
@@ -274,15 +275,20 @@ def _same_numbers(student, mutant) -> bool:
     a, b = np.asarray(student, dtype=float), np.asarray(mutant, dtype=float)
     if a.shape != b.shape:
         return False
-    if a.ndim == 0:  # a loss: the common case, kept cheap
-        finite = np.isfinite(a), np.isfinite(b)
-        return close(a, b) if all(finite) else not any(finite)
-    finite_a, finite_b = np.isfinite(a), np.isfinite(b)
-    if not np.array_equal(finite_a, finite_b):
-        return False
-    if not finite_a.all():
-        a, b = a[finite_a], b[finite_b]
-    return close(a, b)
+    if a.ndim == 0:  # a loss: the common case, compared as `close` does, on plain floats
+        x, e = float(a), float(b)
+        if math.isfinite(x) and math.isfinite(e):
+            return abs(x - e) <= _ATOL * max(1.0, abs(e)) + _RTOL * abs(e)
+        return not (math.isfinite(x) or math.isfinite(e))
+    finite_a = np.isfinite(a)
+    if finite_a.all():
+        return close(a, b)  # False when b has an inf or nan
+    finite_b = np.isfinite(b)
+    return bool(np.array_equal(finite_a, finite_b)) and close(a[finite_a], b[finite_b])
+
+
+_RTOL, _ATOL = 1e-5, 1e-7
+"""The default tolerances of `properties.base.close`, which every loss comparison uses."""
 
 
 def _same_outcome(student: dict, mutant: dict) -> bool:
@@ -523,23 +529,30 @@ _NAME_ERROR = re.compile(r"NameError: name '([A-Za-z_][A-Za-z0-9_]*)' is not def
 _MISSING_MODULE = re.compile(r"ModuleNotFoundError: No module named '([A-Za-z0-9_.]+)'")
 
 
-def _names_bound_in(source: str) -> dict[str, set[str]]:
-    """For each function of a file, the names it binds (arguments, assignments, loop variables)."""
+def _names_bound_in(source: str) -> tuple[dict[str, set[str]], set[str]]:
+    """The names each function of a file binds (arguments, assignments, loop variables),
+    and every name the file binds anywhere (functions, classes and imports included)."""
     import ast
 
     try:
         tree = ast.parse(source)
     except SyntaxError:
-        return {}
+        return {}, set()
     bound: dict[str, set[str]] = {}
+    everywhere: set[str] = set()
     for node in ast.walk(tree):
         if isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef)):
             names = {a.arg for a in node.args.args + node.args.kwonlyargs}
-            for inner in ast.walk(node):
-                if isinstance(inner, ast.Name) and isinstance(inner.ctx, ast.Store):
-                    names.add(inner.id)
+            names |= {inner.id for inner in ast.walk(node) if isinstance(inner, ast.Name) and isinstance(inner.ctx, ast.Store)}
             bound[node.name] = names
-    return bound
+            everywhere |= names | {node.name}
+        elif isinstance(node, ast.ClassDef):
+            everywhere.add(node.name)
+        elif isinstance(node, (ast.Import, ast.ImportFrom)):
+            everywhere |= {(alias.asname or alias.name).split(".")[0] for alias in node.names}
+        elif isinstance(node, ast.Name) and isinstance(node.ctx, ast.Store):
+            everywhere.add(node.id)
+    return bound, everywhere
 
 
 def diagnose_crash(error: str, source: str = "", function: str | None = None) -> Diagnosis | None:
@@ -569,13 +582,13 @@ def diagnose_crash(error: str, source: str = "", function: str | None = None) ->
         name = name_error.group(1)
         if name in PYTHON2_NAMES:
             return Diagnosis("crash_python2_name", "your code is Python 2: " + PYTHON2_NAMES[name])
-        bound = _names_bound_in(source)
+        bound, everywhere = _names_bound_in(source)
         elsewhere = sorted(f for f, names in bound.items() if name in names and f != function)
         if elsewhere:
             return Diagnosis("crash_name_from_other_function", (
                 f"`{name}` is used here but only defined inside {elsewhere[0]}: variables of one function "
                 "do not exist in another, so define it in this function too (from W, X and y)."))
-        if not any(name in names for names in bound.values()):
+        if name not in everywhere:
             return Diagnosis("crash_undefined_name", (
                 f"`{name}` is never defined in your file; perhaps it lives in a notebook cell, which the "
                 "grader does not run: define or compute it inside the function."))
