@@ -62,6 +62,7 @@ submission folder laid out like the student's release folder, and
 from __future__ import annotations
 
 import ast
+import functools
 import re
 import shutil
 import textwrap
@@ -289,6 +290,12 @@ def function_source(source: str, function: str) -> str:
     return "".join(source.splitlines(keepends=True)[start:end])
 
 
+@functools.lru_cache(maxsize=16)
+def _parsed(source: str) -> ast.Module:
+    """A graded file's syntax tree, kept for the next mutant of the same source (read-only)."""
+    return ast.parse(source)
+
+
 def apply_mutant(source: str, mutant: Mutant) -> str:
     """The source of the mutant's file with the mutant applied to its function only.
 
@@ -297,7 +304,7 @@ def apply_mutant(source: str, mutant: Mutant) -> str:
     """
     where = f"mutant {mutant.id!r} ({mutant.function} in {mutant.file})"
     try:
-        node = locate_function(ast.parse(source), mutant.function)
+        node = locate_function(_parsed(source), mutant.function)
     except (SyntaxError, LookupError) as error:
         raise CatalogueError(f"{where}: cannot locate the function: {error}") from error
     start, end = _line_range(node)
@@ -319,7 +326,7 @@ def apply_mutant(source: str, mutant: Mutant) -> str:
         segment += "\n"
     result = "".join(lines[:start]) + segment + "".join(lines[end:])
     try:
-        locate_function(ast.parse(result), mutant.function)
+        locate_function(_parsed(result), mutant.function)
     except SyntaxError as error:
         raise CatalogueError(f"{where}: the edited file is not valid Python: {error}") from error
     except LookupError as error:
