@@ -453,26 +453,23 @@ def diagnose(session, function: str, failed: tuple[str, ...]) -> list[Diagnosis]
     """The mistake (or two) that explains every recorded answer of `function`, or [].
 
     `failed`: the ids of the checks the function failed. Uses only what the session
-    recorded (no request to the child). Falls back on the crash diagnosis of the first
-    error the student's code raised.
+    recorded (no request to the child). A recognisable crash (`diagnose_crash`) is named
+    first, without running any mutant.
     """
     budget = TRAIN_BUDGET if function == "train" else (PER_FAILED_CHECK, PER_PASSED_CHECK, MAX_OBSERVATIONS)
     observations = select(session.observations_of(function), failed, budget)
-    matcher = _Matcher(function, observations, session.source(function))
-    found: list[Diagnosis] = []
-    if observations or matcher.structural:
-        with warnings.catch_warnings(), np.errstate(all="ignore"):
-            warnings.simplefilter("ignore")  # overflow in np.exp is the point of some mutants
-            found = _match_catalogue(matcher)
-    if found:
-        return found
     for observation in observations:
-        answers = observation.answer.get("results", [observation.answer])
-        for answer in answers:
+        for answer in observation.answer.get("results", [observation.answer]):
             if not answer.get("ok") and answer.get("error"):
                 crash = diagnose_crash(answer["error"], session.source(function), function)
-                return [crash] if crash else []
-    return []
+                if crash:
+                    return [crash]
+    matcher = _Matcher(function, observations, session.source(function))
+    if not observations and not matcher.structural:
+        return []
+    with warnings.catch_warnings(), np.errstate(all="ignore"):
+        warnings.simplefilter("ignore")  # overflow in np.exp is the point of some mutants
+        return _match_catalogue(matcher)
 
 
 def _match_catalogue(matcher: _Matcher) -> list[Diagnosis]:
@@ -484,6 +481,9 @@ def _match_catalogue(matcher: _Matcher) -> list[Diagnosis]:
         return [_diagnosis_of(singles[0])]
     if singles:
         return []  # several explanations: do not guess
+    witness = matcher.observations[0].answer if matcher.observations else {}
+    if not witness.get("ok", True):
+        return []  # an error no mutant raises: two numeric mistakes at once will not raise it either
     applicable = [m for m in candidates if _mutated((m,)) is not None]
     tried = 0
     for i, first in enumerate(applicable):
