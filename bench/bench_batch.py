@@ -13,7 +13,8 @@ against `python -c "import numpy"` per submission, measured side by side in one 
   nbgrader course of `autograder.nbgrader_course` (our engine per student, then
   `nbgrader autograde`), when nbgrader and that module are there (else a note says so).
 
-Prints the per-submission times, their ratio (target: at most 3x the numpy-import
+Prints the per-submission times, the grader time spent diagnosing failing functions
+(per failing function and per buggy submission; correct submissions spend none), their ratio (target: at most 3x the numpy-import
 floor on 2 cores), the throughput and the speed-up over nbgrader (target: at least 5x).
 Exits 1 when a target is missed (never with
 --quick, a smoke test at tiny size). The example cache is warmed first (untimed): a
@@ -116,6 +117,20 @@ def nbgrader_seconds(work: Path, folder: Path, names: list[str]) -> tuple[float 
     return time.perf_counter() - start, ""
 
 
+def print_diagnosis_cost(diagnosis: dict[str, dict], kinds: dict[str, str]) -> None:
+    """The grader time spent naming mistakes (grading.diagnosis), from each results.json."""
+    functions = sum(d["functions"] for d in diagnosis.values())
+    seconds = sum(d["seconds"] for d in diagnosis.values())
+    correct = [d for name, d in diagnosis.items() if kinds[name].startswith("correct")]
+    buggy = [d["seconds"] for name, d in diagnosis.items() if kinds[name].startswith("bug")]
+    per_function = [d["seconds"] / d["functions"] for d in diagnosis.values() if d["functions"]]
+    print(f"diagnosis (matching the bug catalogue): {functions} failing functions diagnosed, "
+          f"{1e3 * seconds / max(functions, 1):.1f} ms per failing function on average "
+          f"(median {1e3 * statistics.median(per_function or [0]):.1f} ms, max {1e3 * max(per_function or [0]):.1f} ms); "
+          f"{1e3 * statistics.fmean(buggy or [0]):.1f} ms per buggy submission; correct submissions: "
+          f"{sum(d['functions'] for d in correct)} functions diagnosed, {1e3 * sum(d['seconds'] for d in correct):.1f} ms")
+
+
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--quick", action="store_true", help="4 submissions, no verdict (smoke test)")
@@ -148,8 +163,10 @@ def main() -> int:
         if completed.returncode != 0:
             print(completed.stdout + completed.stderr)
             return 2
-        inside = {path.parent.name: json.loads(path.read_text())["execution_time"]
-                  for path in (tmp / "out").glob("*/results.json")}
+        documents = {path.parent.name: json.loads(path.read_text()) for path in (tmp / "out").glob("*/results.json")}
+        inside = {name: document["execution_time"] for name, document in documents.items()}
+        diagnosis = {name: document["extra_data"].get("timings", {}).get("diagnosis", {"seconds": 0.0, "functions": 0})
+                     for name, document in documents.items()}
         graded = len(inside)
         if graded != count:
             print(f"only {graded} of {count} submissions were graded")
@@ -180,6 +197,7 @@ def main() -> int:
         if group_times:
             print(f"  {'correct' if group == 'correct' else 'buggy'} submissions: median "
                   f"{statistics.median(group_times):.2f} s, sum {sum(group_times):.1f} s")
+    print_diagnosis_cost(diagnosis, kinds)
     if nbgrader is None:
         print(f"nbgrader autograde: skipped ({why_not})")
     else:

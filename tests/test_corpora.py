@@ -30,14 +30,15 @@ def test_the_corpora_are_large_and_cover_every_function():
 def graded(request):
     """Each bug graded once (its own function only) and shared by the checks below; the
     xdist group keeps a bug's checks in one worker (pyproject: --dist loadgroup)."""
-    (row,) = audit([request.param])
+    (row,) = audit([request.param], catalogue=BUGS)  # the one grading of each bug in the suite
     return row
 
 
-def test_every_bug_is_caught_by_the_property_that_names_it(graded):
+def test_every_bug_is_caught_by_the_property_that_names_it_and_diagnosed_as_itself(graded):
     mutant = graded.mutant
     assert not graded.survived, f"{mutant.id} ({mutant.description}) passes {sorted(graded.survived)}"
     assert graded.score < graded.max_score
+    assert graded.misdiagnosed is None, f"{mutant.id}: {graded.misdiagnosed}"
 
 
 def test_no_feedback_refers_to_a_check_the_submission_passed(graded):
@@ -58,6 +59,7 @@ def test_every_correct_formulation_gets_full_marks(variant, tmp_path):
     report = grade_submission(materialise(variant, tmp_path / variant.id), functions=(variant.function,))
     failed = {t.name: t.output for t in report.tests if t.status == "failed"}
     assert report.score == report.max_score, failed
+    assert not any("Likely mistake:" in t.output or t.diagnoses for t in report.tests)
 
 
 def test_stubs_score_zero_for_every_function(stub_submission):

@@ -29,6 +29,7 @@ def test_two_processes_write_byte_identical_results(tmp_path):
         views.append(dumps(deterministic_view(json.loads(out.read_text()))))
     assert views[0] == views[1]
     assert json.loads(views[0])["score"] < 100
+    assert "Likely mistake:" in views[0]  # the diagnosis is part of what must not change
 
 
 def test_printed_output_and_numpy_warnings_are_reported_the_same_way_every_time(tmp_path):

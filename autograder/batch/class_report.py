@@ -16,11 +16,13 @@ from collections import Counter
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from autograder.grading.diagnosis import describe
 from autograder.report.results import write_atomically, write_atomically_bytes
 
 BINS = 10
 COUNTEREXAMPLE_HEADER = "Smallest failing input found:"
 GATED_PREFIX = "Not graded yet"
+TOP_DIAGNOSES = 3
 UNGRADABLE_MARK = " could not be graded: "
 
 
@@ -39,6 +41,8 @@ class CheckSummary:
     ungradable: int = 0
     counterexamples: Counter = field(default_factory=Counter)
     sentences: dict = field(default_factory=dict)
+    diagnoses: Counter = field(default_factory=Counter)
+    """Recognised mistakes among those who failed (`grading.diagnosis`): 'id' or 'id + id'."""
 
     @property
     def failed_on_its_own(self) -> int:
@@ -51,6 +55,10 @@ class CheckSummary:
         counterexample, count = min(self.counterexamples.items(), key=lambda item: (-item[1], item[0]))
         sentence = min(self.sentences[counterexample].items(), key=lambda item: (-item[1], item[0]))[0]
         return counterexample, sentence, count
+
+    def common_diagnoses(self, top: int = TOP_DIAGNOSES) -> list[tuple[str, int]]:
+        """The most frequent recognised mistakes, most frequent first (ties by id)."""
+        return sorted(self.diagnoses.items(), key=lambda item: (-item[1], item[0]))[:top]
 
 
 def counterexample_of(output: str) -> tuple[str, str]:
@@ -77,6 +85,9 @@ def summarise_checks(documents: list[dict]) -> list[CheckSummary]:
             if test.get("status") != "failed":
                 continue
             check.failed += 1
+            recognised = test.get("extra_data", {}).get("diagnoses")
+            if recognised:
+                check.diagnoses[" + ".join(recognised)] += 1
             output = test.get("output", "")
             if output.startswith(GATED_PREFIX):
                 check.gated += 1
@@ -165,6 +176,7 @@ pre { margin: 0; font-size: .8rem; background: #f7f8fb; padding: .3rem .4rem; bo
 .bar { fill: #4c72b0; } .bar.full { fill: #2a9d55; }
 svg text { font-size: 11px; fill: #1d2433; }
 .bad { color: #b3261e; font-weight: 600; }
+.diagnosis { margin-bottom: .3rem; font-size: .82rem; }
 """
 
 
@@ -210,11 +222,15 @@ def _check_row(check: CheckSummary) -> str:
                    f'<div class="share">in {count} of the {own} submission{"s" if own != 1 else ""} '
                    f'that failed this check on {"their" if own != 1 else "its"} own</div>')
     failed = f'<span class="bad">{check.failed}</span>' if check.failed else "0"
+    mistakes = "".join(
+        f'<div class="diagnosis" data-diagnosis="{_e(ident)}"><b>{count}</b> × <code>{_e(ident)}</code>'
+        f'<div class="share">{_e(" + ".join(describe(part) for part in ident.split(" + ")))}</div></div>'
+        for ident, count in check.common_diagnoses()) or "—"
     return (f'<tr class="{"check" if check.failed else "check clean"}" data-check="{_e(check.name)}">'
             f"<td>{_e(check.name)}</td><td class=\"num\">{check.max_score:g}</td>"
             f'<td class="num failed">{failed}</td><td class="num">{check.failed_on_its_own}</td>'
             f'<td class="num">{check.gated}</td><td class="num">{check.ungradable}</td>'
-            f"<td>{example}</td></tr>")
+            f"<td>{example}</td><td>{mistakes}</td></tr>")
 
 
 def report_html(rows: list[tuple[str, dict]], title: str = "CS231n linear classifiers: class report",
@@ -262,13 +278,14 @@ the last (green) bar counts full marks.{png}</p>
 <b>on their own</b>, how many were <b>gated</b> (not graded because the function failed its first
 check on basic inputs) and how many were <b>not gradable</b> (file missing or not importable); and
 the smallest failing input that hypothesis found most often among the submissions that failed it on
-their own.</p>
+their own; and the <b>mistakes</b> the grader recognised most often among those who failed it (each
+bug of the catalogue it matched, with how many submissions made it).</p>
 <table id="checks-table">
-<colgroup><col style="width: 24%"><col style="width: 4.5rem"><col style="width: 4.5rem"><col style="width: 6rem"><col style="width: 4.5rem"><col style="width: 7rem"><col></colgroup>
+<colgroup><col style="width: 20%"><col style="width: 4.5rem"><col style="width: 4.5rem"><col style="width: 6rem"><col style="width: 4.5rem"><col style="width: 7rem"><col><col style="width: 22%"></colgroup>
 <thead><tr><th>check</th><th class="num">points</th><th class="num">failed</th>
 <th class="num">on its own</th><th class="num" title="not graded: the function failed its first check">gated</th>
 <th class="num" title="file missing or not importable">not gradable</th>
-<th>most common minimal counterexample</th></tr></thead>
+<th>most common minimal counterexample</th><th>most common mistakes</th></tr></thead>
 <tbody>
 {chr(10).join(_check_row(check) for check in checks)}
 </tbody>

@@ -8,6 +8,8 @@ The mutants are applied to the reference as the course's formulation renders it
 (course.toml, or `--course FILE`). An entry written for other formulations (its
 `formulations` table does not admit the course's, or its edits do not apply to the
 course's reference) is "not applicable": it is counted and listed, never graded.
+Every mutant must also be diagnosed as itself: grading it shows its own `diagnosis`
+(and no other) in the feedback of the checks it fails (`autograder.grading.diagnosis`).
 """
 
 import tempfile
@@ -35,6 +37,8 @@ class AuditRow:
     """Why the mutant was not graded for the course's formulation ('' when it was)."""
     tests: tuple = ()
     """The report's rows (`engine.TestResult`): what the student would read for this bug."""
+    diagnoses: tuple[str, ...] = ()
+    """The catalogue ids the feedback names (`Likely mistake:`)."""
 
     @property
     def applicable(self) -> bool:
@@ -44,6 +48,19 @@ class AuditRow:
     def survived(self) -> set[str]:
         """Properties the mutant should have failed but passed."""
         return set(self.mutant.caught_by) - self.failed if self.applicable else set()
+
+    @property
+    def misdiagnosed(self) -> str | None:
+        """Why the feedback does not name this mutant's own mistake, or None when it does."""
+        if not self.applicable:
+            return None
+        if not self.mutant.diagnosis:
+            return "the entry has no `diagnosis`"
+        if self.diagnoses == (self.mutant.id,):
+            return None
+        if not self.diagnoses:
+            return "no mistake was recognised"
+        return f"recognised as {' + '.join(self.diagnoses)}"
 
 
 def applicability(mutant: Mutant) -> str:
@@ -56,12 +73,17 @@ def applicability(mutant: Mutant) -> str:
     return ""
 
 
-def audit(mutants: list[Mutant], progress=None) -> list[AuditRow]:
-    """Grade every mutant (only its own function) and record which properties it failed."""
+def audit(mutants: list[Mutant], progress=None, catalogue: list[Mutant] | None = None) -> list[AuditRow]:
+    """Grade every mutant (only its own function): which properties it failed, what was diagnosed.
+
+    The diagnosis matches against `catalogue` (default: `mutants` themselves), so a
+    catalogue under test (`--catalogue`) is diagnosed with its own entries.
+    """
+    from autograder.grading import diagnosis
     from autograder.grading.engine import grade_submission
 
     rows = []
-    with tempfile.TemporaryDirectory(prefix="autograder-audit-") as tmp:
+    with tempfile.TemporaryDirectory(prefix="autograder-audit-") as tmp, diagnosis.matching(catalogue or mutants):
         for mutant in mutants:
             why = applicability(mutant)
             if not why:
@@ -76,7 +98,9 @@ def audit(mutants: list[Mutant], progress=None) -> list[AuditRow]:
                 continue
             report = grade_submission(folder, functions=(mutant.function,))
             failed = {t.property for t in report.tests if t.status == "failed"}
-            rows.append(AuditRow(mutant, report.score, report.max_score, failed, tests=tuple(report.tests)))
+            diagnoses = next((t.diagnoses for t in report.tests if t.diagnoses), ())
+            rows.append(AuditRow(mutant, report.score, report.max_score, failed, tests=tuple(report.tests),
+                                 diagnoses=diagnoses))
             if progress:
                 progress(rows[-1])
     return rows
@@ -89,9 +113,10 @@ def audit(mutants: list[Mutant], progress=None) -> list[AuditRow]:
 @click.option("--course", "course", type=click.Path(path_type=Path, exists=True, dir_okay=False), default=None,
               help="Audit for the formulation of this course.toml instead of the material's.")
 def audit_command(catalogue: Path | None, only: tuple[str, ...], course: Path | None) -> None:
-    """Check that the hidden suite catches every bug in the catalogue.
+    """Check that the hidden suite catches and diagnoses every bug in the catalogue.
 
-    Exits 1 and lists the survivors when a bug keeps points it should lose.
+    Exits 1 and lists the survivors when a bug keeps points it should lose, or when
+    grading a bug does not show its own diagnosis.
     """
     import contextlib
 
@@ -109,6 +134,7 @@ def audit_command(catalogue: Path | None, only: tuple[str, ...], course: Path | 
         mutants = load_mutants(path)
     except CatalogueError as exc:
         raise click.ClickException(str(exc)) from None
+    everything = mutants
     if only:
         unknown = set(only) - {m.id for m in mutants}
         if unknown:
@@ -117,18 +143,22 @@ def audit_command(catalogue: Path | None, only: tuple[str, ...], course: Path | 
     console = Console()
     with use(formulation) if course else contextlib.nullcontext(), Progress(console=console, transient=True) as bar:
         task = bar.add_task("grading the catalogue", total=len(mutants))
-        rows = audit(mutants, progress=lambda row: bar.advance(task))
+        rows = audit(mutants, progress=lambda row: bar.advance(task), catalogue=everything)
     survivors = [row for row in rows if row.survived]
     skipped = [row for row in rows if not row.applicable]
     for row in skipped:
         console.print(f"[dim]not applicable[/dim] {row.mutant.id}: {row.not_applicable}")
     rows = [row for row in rows if row.applicable]
+    misdiagnosed = [row for row in rows if row.misdiagnosed]
     for row in rows:
         mark = "[red]SURVIVES[/red]" if row.survived else "[green]caught[/green]"
         detail = f" (passes {', '.join(sorted(row.survived))})" if row.survived else ""
+        if row.misdiagnosed:
+            detail += f" [red]NOT DIAGNOSED[/red] ({row.misdiagnosed})"
         console.print(f"{mark} {row.mutant.id}: {row.score:g}/{row.max_score:g}{detail}")
     console.print(f"{len(rows) - len(survivors)} of {len(rows)} bugs caught by the properties that name them "
                   f"(formulation {formulation.key}: {len(rows)} of {len(rows) + len(skipped)} entries apply, "
                   f"{len(skipped)} not applicable).")
-    if survivors:
+    console.print(f"{len(rows) - len(misdiagnosed)} of {len(rows)} bugs diagnosed as themselves.")
+    if survivors or misdiagnosed:
         raise SystemExit(1)

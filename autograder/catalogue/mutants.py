@@ -13,6 +13,7 @@ One ``[[mutant]]`` table per submission::
     id = "svm_naive_reg_grad_no_factor_2"     # unique, snake_case
     function = "svm_loss_naive"                # the ONE graded function edited
     description = "Regularization gradient reg*W instead of 2*reg*W"
+    diagnosis = "The regularization part of your dW is reg * W; ..."
     caught_by = ["matches_reference", "regularization"]
     [[mutant.edit]]
     find = "dW += 2 * reg * W"                 # exact text, exactly once in the function
@@ -26,6 +27,14 @@ Keys:
   or ``train``, ``predict`` (methods of class ``LinearClassifier``). The file is
   derived from it (``FILE_OF_FUNCTION``).
 - ``description``: one sentence, in the student's terms.
+- ``diagnosis``: what a student whose function behaves like this mutant is told
+  (a line ``Likely mistake: ...`` in the feedback of the failed checks): what
+  their code computes and what it should, in their terms, never the reference's
+  code. Every entry of ``bugs.toml`` has one (the audit reports a bug without it);
+  a correct variant has none.
+  The grader matches the mutants of a failing function against the student's
+  answers (``autograder.grading.diagnosis``); ``autograder audit`` checks that
+  grading each mutant yields its own diagnosis.
 - ``caught_by``: property ids of that function in ``autograder/grading/rubric.toml``
   that MUST fail for this bug. Empty or absent for a correct variant (the
   corpus ``tests/corpus/correct_variants.toml`` uses the same format).
@@ -62,6 +71,7 @@ submission folder laid out like the student's release folder, and
 from __future__ import annotations
 
 import ast
+import functools
 import re
 import shutil
 import textwrap
@@ -86,7 +96,8 @@ CLASS_OF_FUNCTION: dict[str, str] = {"train": "LinearClassifier", "predict": "Li
 
 
 _ID_PATTERN = re.compile(r"[a-z][a-z0-9_]*\Z")
-_MUTANT_KEYS = {"id", "function", "description", "caught_by", "edit", "replace_function", "formulations"}
+_MUTANT_KEYS = {"id", "function", "description", "diagnosis", "caught_by", "edit", "replace_function",
+                "formulations"}
 _FORMULATION_KEYS = {"svm_loss": str, "delta": float, "reg_kind": str, "reg_scale": float}
 _EDIT_KEYS = {"find", "replace"}
 _PACKAGE_INITS = ("cs231n/__init__.py", "cs231n/classifiers/__init__.py")
@@ -113,6 +124,7 @@ class Mutant:
     description: str
     caught_by: tuple[str, ...] = ()
     edits: tuple[Edit, ...] = ()
+    diagnosis: str = ""
     replace_function: str | None = None
     formulations: tuple[tuple[str, tuple], ...] = ()
 
@@ -202,7 +214,12 @@ def _parse_entry(path: Path, number: int, entry: object, properties: dict) -> Mu
     description = entry.get("description")
     if not isinstance(description, str) or not description.strip():
         raise fail("`description` must be a non-empty string")
+    diagnosis = entry.get("diagnosis", "")
+    if not isinstance(diagnosis, str):
+        raise fail("`diagnosis` must be a string")
     caught_by = entry.get("caught_by", [])
+    if not caught_by and diagnosis.strip():
+        raise fail("a correct variant (no `caught_by`) has no `diagnosis`")
     if not isinstance(caught_by, list) or not all(isinstance(p, str) for p in caught_by):
         raise fail("`caught_by` must be a list of property ids")
     known = properties.get(function, ())
@@ -247,6 +264,7 @@ def _parse_entry(path: Path, number: int, entry: object, properties: dict) -> Mu
         edits=tuple(edits),
         replace_function=replacement,
         formulations=_parse_formulations(entry.get("formulations", {}), fail),
+        diagnosis=diagnosis.strip(),
     )
 
 
@@ -310,6 +328,12 @@ def function_source(source: str, function: str) -> str:
     return "".join(source.splitlines(keepends=True)[start:end])
 
 
+@functools.lru_cache(maxsize=16)
+def _parsed(source: str) -> ast.Module:
+    """A graded file's syntax tree, kept for the next mutant of the same source (read-only)."""
+    return ast.parse(source)
+
+
 def apply_mutant(source: str, mutant: Mutant) -> str:
     """The source of the mutant's file with the mutant applied to its function only.
 
@@ -318,7 +342,7 @@ def apply_mutant(source: str, mutant: Mutant) -> str:
     """
     where = f"mutant {mutant.id!r} ({mutant.function} in {mutant.file})"
     try:
-        node = locate_function(ast.parse(source), mutant.function)
+        node = locate_function(_parsed(source), mutant.function)
     except (SyntaxError, LookupError) as error:
         raise CatalogueError(f"{where}: cannot locate the function: {error}") from error
     start, end = _line_range(node)
@@ -340,7 +364,7 @@ def apply_mutant(source: str, mutant: Mutant) -> str:
         segment += "\n"
     result = "".join(lines[:start]) + segment + "".join(lines[end:])
     try:
-        locate_function(ast.parse(result), mutant.function)
+        locate_function(_parsed(result), mutant.function)
     except SyntaxError as error:
         raise CatalogueError(f"{where}: the edited file is not valid Python: {error}") from error
     except LookupError as error:

@@ -11,7 +11,7 @@ import time
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from autograder.grading import example_cache
+from autograder.grading import diagnosis, example_cache
 from autograder.grading.failure import Failure
 from autograder.grading.properties import for_function
 from autograder.grading.properties.base import EXAMPLES
@@ -31,7 +31,8 @@ class TestResult:
     max_score: float
     status: str
     output: str
-
+    diagnoses: tuple[str, ...] = ()
+    """Ids of the mistakes recognised in this failed check (`grading.diagnosis`)."""
 
 
 @dataclass
@@ -80,9 +81,11 @@ def grade_function(session: Session, rubric: FunctionRubric) -> list[TestResult]
     problem = session.problem_with(function)
     if problem:
         note = f"{display} could not be graded: {problem}"
-        return [result(pid, None, note) for pid in rubric.points]
+        crash = diagnosis.diagnose_crash(problem, session.source(function), function)
+        return explain([result(pid, None, note) for pid in rubric.points], [crash] if crash else [])
 
     gate = properties[rubric.gate]
+    session.current_check = rubric.gate
     try:
         gate_failed = gate.evaluate(session, function, gate.explicit_cases(function)[:3]) is not None
     except ChildFailure:
@@ -91,14 +94,39 @@ def grade_function(session: Session, rubric: FunctionRubric) -> list[TestResult]
     for prop_id in rubric.points:
         if gate_failed and prop_id != rubric.gate:
             results.append(result(prop_id, None, (
-                f"Not graded yet: {display} does not pass '{gate.title}' on basic inputs, so this check "
+                f"{NOT_GRADED_YET}: {display} does not pass '{gate.title}' on basic inputs, so this check "
                 f"earns no points (see '{display}: {gate.title}'). It is graded once that passes.")))
             continue
+        session.current_check = prop_id
         try:
             failure = properties[prop_id].run(session, function)
         except ChildFailure as exc:
             failure = _crash_failure(display, exc)
         results.append(result(prop_id, failure))
+    session.current_check = None
+    failed = tuple(r.property for r in results if r.status == "failed" and not r.output.startswith(NOT_GRADED_YET))
+    if not failed:
+        return results
+    started = time.perf_counter()
+    found = diagnosis.diagnose(session, function, failed)
+    spent = session.timings.setdefault("diagnosis", {"seconds": 0.0, "functions": 0})
+    spent["seconds"] += time.perf_counter() - started
+    spent["functions"] += 1
+    return explain(results, found)
+
+
+NOT_GRADED_YET = "Not graded yet"
+
+
+def explain(results: list[TestResult], found: list) -> list[TestResult]:
+    """Add the recognised mistakes to every check the function failed on its own."""
+    if not found:
+        return results
+    lines = "\n".join(d.line() for d in found)
+    for r in results:
+        if r.status == "failed" and not r.output.startswith(NOT_GRADED_YET):
+            r.output = f"{r.output}\n{lines}"
+            r.diagnoses = tuple(d.id for d in found)
     return results
 
 

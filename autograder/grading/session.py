@@ -15,6 +15,7 @@ import time
 import tokenize
 from pathlib import Path
 
+from autograder.grading.diagnosis import Observation
 from autograder.paths import GRADED_FILES, assignment_dir
 from autograder.sandbox.process import ChildFailure, ChildProcess, Limits, acquire
 
@@ -107,8 +108,11 @@ class Session:
         self.module_errors: dict[str, str] = {}
         self.failed: dict[str, str] = {}
         self.timings: dict[str, dict] = {}
-        self._trained: dict[tuple, list[dict]] = {}
-        self._predicted: dict[tuple, dict] = {}
+        self._trained: dict[tuple, tuple[dict, dict]] = {}
+        self._predicted: dict[tuple, tuple[dict, dict]] = {}
+        self.current_check: str | None = None
+        """The check (property id) whose requests are being sent; set by the engine."""
+        self._observations: dict[str, list] = {}
         self._outputs: list[str] = []
         self.child: ChildProcess | None = None
         self._stored: ChildProcess | None = None
@@ -235,16 +239,29 @@ class Session:
             raise
 
     def call(self, function: str, calls: list[dict]) -> list[dict]:
-        return self.request(function, {"op": "call", "fn": function, "calls": calls})["results"]
+        results = self.request(function, {"op": "call", "fn": function, "calls": calls})["results"]
+        for args, answer in zip(calls, results, strict=False):
+            self._observe(function, args, answer)
+        return results
+
+    def _observe(self, function: str, request: dict, answer: dict) -> None:
+        """Keep a request and the child's answer: a failing function is diagnosed from them."""
+        self._observations.setdefault(function, []).append(Observation(self.current_check, request, answer))
+
+    def observations_of(self, function: str) -> list:
+        """Every request made for `function` with its answer, in the order they were made."""
+        return list(self._observations.get(function, ()))
 
     def train(self, cls: str, X, y, calls: list[dict], seed: int, record: bool) -> list[dict]:
         """Train in the child; remembered, because several properties judge the same run."""
         key = (cls, X.tobytes(), X.shape, y.tobytes(), repr(calls), seed, record)
         if key not in self._trained:
-            answer = self.request("train", {"op": "train", "cls": cls, "X": X, "y": y, "calls": calls,
-                                            "seed": seed, "record": record})
-            self._trained[key] = answer["results"]
-        return self._trained[key]
+            request = {"op": "train", "cls": cls, "X": X, "y": y, "calls": calls, "seed": seed, "record": record}
+            answer = self.request("train", request)
+            self._trained[key] = (request, answer)
+        request, answer = self._trained[key]
+        self._observe("train", request, answer)  # under every check that judges this run
+        return answer["results"]
 
     def train_ahead(self, jobs: list[dict]) -> None:
         """Run trainings that `train` will be asked for (its keyword arguments) in one round trip.
@@ -259,14 +276,18 @@ class Session:
             answer = self.request("train", {"op": "train_each", "jobs": [{"op": "train"} | job for job in pending.values()]})
             answers = answer.get("answers")
             if isinstance(answers, list) and len(answers) == len(pending):  # else each asks on its own
-                self._trained.update(zip(pending, (a["results"] for a in answers), strict=True))
+                for (key, job), one in zip(pending.items(), answers, strict=True):
+                    self._trained[key] = ({"op": "train"} | job, one)
 
     def predict(self, cls: str, W, X) -> dict:
         """Predict in the child; remembered, because two properties judge the same inputs."""
         key = (cls, W.tobytes(), W.shape, X.tobytes(), X.shape)
         if key not in self._predicted:
-            self._predicted[key] = self.request("predict", {"op": "predict", "cls": cls, "W": W, "X": X})
-        return self._predicted[key]
+            request = {"op": "predict", "cls": cls, "W": W, "X": X}
+            self._predicted[key] = (request, self.request("predict", request))
+        request, answer = self._predicted[key]
+        self._observe("predict", request, answer)  # under every check that judges these predictions
+        return answer
 
     def predict_ahead(self, jobs: list[dict]) -> None:
         """Predictions that `predict` will be asked for (its keyword arguments), in one round trip."""
@@ -276,7 +297,8 @@ class Session:
             answer = self.request("predict", {"op": "predict_each", "jobs": [{"op": "predict"} | job for job in pending.values()]})
             answers = answer.get("answers")
             if isinstance(answers, list) and len(answers) == len(pending):  # else each asks on its own
-                self._predicted.update(zip(pending, answers, strict=True))
+                for (key, job), one in zip(pending.items(), answers, strict=True):
+                    self._predicted[key] = ({"op": "predict"} | job, one)
 
     def _store(self, function: str, case: dict) -> None:
         """Send the large CS231n-size arrays to the child once per child."""

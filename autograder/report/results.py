@@ -43,7 +43,7 @@ def to_results(report: GradeReport) -> dict:
     """The results.json document for one graded submission."""
     tests = []
     for number, test in enumerate(report.tests, start=1):
-        tests.append({
+        entry = {
             "name": test.name,
             "number": str(number),
             "score": test.score,
@@ -53,7 +53,10 @@ def to_results(report: GradeReport) -> dict:
             "output_format": "text",
             "tags": [test.function, test.property],
             "visibility": "visible",
-        })
+        }
+        if test.diagnoses:  # the recognised mistakes, for the class report (grading.diagnosis)
+            entry["extra_data"] = {"diagnoses": list(test.diagnoses)}
+        tests.append(entry)
     return {
         "score": report.score,
         "execution_time": round(report.execution_time, 3),

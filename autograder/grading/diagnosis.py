@@ -1,0 +1,643 @@
+"""Which known mistake a failing function makes: the bug catalogue matched against the student.
+
+Every entry of the bug catalogue (`autograder/catalogue/bugs.toml`) is the reference
+with one realistic mistake, and carries a `diagnosis`: the mistake in the student's
+terms. When a function fails, the grader already holds the student's answers on many
+inputs (every call the properties made, recorded by the session). Here the catalogue's
+mutants of that function run on those same inputs, in the grader and never in the
+child (they are trusted code: the reference with an edit); a mutant that reproduces the
+student's answers on all of them, where the reference does not, names the mistake.
+Where no single mutant does, pairs of mutants of the function are tried (two mistakes
+at once) within a fixed budget; where none match, nothing is said.
+
+Crashes are diagnosed from the error text when the cause is recognisable (Python 2
+code, a name the file never defines, an import the grader lacks): `diagnose_crash`.
+
+Costs: nothing for a function that passes (no mutant runs); a failing function runs
+mutants on at most MAX_OBSERVATIONS recorded inputs, most rejected at the first one.
+Compiled mutants are cached per process. Deterministic: the inputs, their order, the
+mutants and the pair budget depend only on the submission and the catalogue.
+"""
+
+from __future__ import annotations
+
+import builtins
+import contextlib
+import functools
+import math
+import random
+import re
+import traceback
+import types
+import warnings
+from collections.abc import Iterator
+from dataclasses import dataclass
+
+import numpy as np
+
+from autograder.catalogue.mutants import (
+    FILE_OF_FUNCTION,
+    CatalogueError,
+    Mutant,
+    apply_mutant,
+)
+from autograder.formulation import Formulation, current
+from autograder.paths import solutions_dir
+
+LINE_PREFIX = "Likely mistake: "
+"""Every diagnosis line in the feedback starts with this."""
+
+MAX_OBSERVATIONS = 32
+"""Recorded inputs a mutant is matched on, at most (the failed checks' first)."""
+PER_FAILED_CHECK = 12
+"""Distinct recorded inputs taken from each failed check, in the order they were called."""
+PER_PASSED_CHECK = 2
+"""Distinct recorded inputs taken from each check the function passed (the other examples)."""
+COSTLY_CHECKS = ("learns",)
+"""Checks whose inputs are too costly to replay (150 SGD iterations each): never matched on.
+The other checks of `train` replay the same code on short runs."""
+TRAIN_BUDGET = (3, 1, 8)
+"""`train` replays whole training runs: (per failed check, per passed check, in all)."""
+PAIR_BUDGET = 40
+"""Pairs of mutants tried at most for one function when no single mutant matches: those
+whose mutants each explain part of the student's first wrong answer first."""
+PAIRED_FUNCTIONS = ("svm_loss_naive", "svm_loss_vectorized", "softmax_loss_naive", "softmax_loss_vectorized")
+"""Functions whose pairs of mutants are tried: the losses, where two mistakes at once are
+common (an unaveraged loss and 0.5 * reg); `train` and `predict` are matched one mistake
+at a time (replaying training runs for every pair would cost too much for what it finds)."""
+_PRIVATE_PREFIX = "_autograder_mutant_"
+
+
+@dataclass(frozen=True)
+class Diagnosis:
+    """One recognised mistake: its id (a catalogue id, or crash_...) and the sentence shown."""
+
+    id: str
+    text: str
+
+    def line(self) -> str:
+        return LINE_PREFIX + self.text
+
+
+@dataclass
+class Observation:
+    """One request the grader made for a function and the child's answer to it."""
+
+    check: str | None
+    request: dict
+    answer: dict
+
+
+# ------------------------------------------------------------------ the catalogue
+
+
+_in_use: list[tuple[Mutant, ...]] = []
+
+
+@functools.cache
+def _bundled() -> tuple[Mutant, ...]:
+    from autograder.catalogue.mutants import load_catalogue
+
+    return tuple(load_catalogue())
+
+
+def _catalogue() -> tuple[Mutant, ...]:
+    return _in_use[-1] if _in_use else _bundled()
+
+
+@contextlib.contextmanager
+def matching(mutants) -> Iterator[None]:
+    """Diagnose with these mutants instead of the bundled catalogue (`autograder audit --catalogue`)."""
+    _in_use.append(tuple(mutants))
+    try:
+        yield
+    finally:
+        _in_use.pop()
+
+
+def mutants_of(function: str) -> tuple[Mutant, ...]:
+    """The catalogue's entries for `function` that are written for the course's formulation."""
+    course = current()
+    return tuple(m for m in _catalogue() if m.function == function and m.admits(course))
+
+
+def _diagnosis_of(mutant: Mutant) -> Diagnosis:
+    return Diagnosis(mutant.id, mutant.diagnosis or mutant.description)
+
+
+@functools.cache
+def _reference_source(relative: str, formulation: Formulation) -> str:
+    """The course's reference file as the grader renders it (course.toml), build or no build."""
+    from autograder.release.course_solutions import rendered_source
+
+    return rendered_source(relative, formulation)
+
+
+def _private_import(name, globals=None, locals=None, fromlist=(), level=0):
+    """`import` for mutated modules: `cs231n.classifiers.X` is the private reference module.
+
+    The reference of linear_classifier.py imports the loss modules by their package
+    name; in the grader nothing called cs231n may be imported, so those names resolve
+    to the reference modules loaded under private names (`grading.reference`).
+    """
+    if name.startswith("cs231n"):
+        from autograder.grading.reference import _module
+
+        short = name.rsplit(".", 1)[-1]
+        if short in ("linear_svm", "softmax"):
+            return _module("svm" if short == "linear_svm" else "softmax", str(solutions_dir()), current())
+        raise ImportError(f"{name} is not available to mutants")
+    return builtins.__import__(name, globals, locals, fromlist, level)
+
+
+_BUILTINS = dict(vars(builtins), __import__=_private_import)
+
+
+def _mutated(chosen: tuple[Mutant, ...]):
+    """`_mutated_for` the course's formulation."""
+    return _mutated_for(chosen, current())
+
+
+@functools.cache
+def _mutated_for(chosen: tuple[Mutant, ...], formulation: Formulation):
+    """(module, source) of the reference file with the mutants `chosen` applied, or None.
+
+    None when an edit does not apply to the current reference (another formulation's
+    reference, or two mutants that edit the same text). The module is executed under a
+    private name and never enters sys.modules.
+    """
+    ids = "+".join(m.id for m in chosen)
+    source = _reference_source(chosen[0].file, formulation)
+    try:
+        for mutant in chosen:
+            source = apply_mutant(source, mutant)
+    except CatalogueError:
+        return None
+    module = types.ModuleType(_PRIVATE_PREFIX + ids.replace("+", "__"))
+    module.__dict__["__builtins__"] = _BUILTINS
+    try:
+        exec(compile(source, f"<mutant {ids}>", "exec"), module.__dict__)  # noqa: S102 - trusted catalogue code
+    except Exception:  # noqa: BLE001 - a mutant that cannot even load matches nothing
+        return None
+    return module, source
+
+
+# ------------------------------------------------------------------ running a mutant
+
+
+def _error_line(text: str) -> str:
+    lines = [line for line in str(text).strip().splitlines() if line.strip()]
+    return lines[-1].strip() if lines else ""
+
+
+def _exception_line(exc: BaseException) -> str:
+    return _error_line("".join(traceback.format_exception_only(type(exc), exc)))
+
+
+def _quiet(run):
+    """Run a mutant; an exception is an answer too (warnings are off: see `diagnose`)."""
+    try:
+        return run()
+    except Exception as exc:  # noqa: BLE001
+        return {"ok": False, "error": _exception_line(exc)}
+
+
+def _run_loss(module, function: str, request: dict) -> dict:
+    def run():
+        W, X, y = request["W"].copy(), request["X"].copy(), request["y"].copy()
+        loss, dW = getattr(module, function)(W, X, y, float(request["reg"]))
+        answer = {"ok": True, "loss": np.asarray(loss), "dW": np.asarray(dW)}
+        if request.get("return_inputs"):
+            answer["inputs"] = {"W": W, "X": X, "y": y}
+        return answer
+
+    return _quiet(run)
+
+
+def _run_predict(module, request: dict) -> dict:
+    def run():
+        clf = getattr(module, request["cls"])()
+        clf.W = request["W"].copy()
+        X = request["X"].copy()
+        y_pred = np.asarray(clf.predict(X))
+        return {"ok": True, "y": y_pred, "inputs": {"W": np.asarray(clf.W, dtype=float), "X": X}}
+
+    return _quiet(run)
+
+
+def _run_train(module, request: dict) -> dict:
+    """What the child's `train` op answers, computed with a mutated LinearClassifier.
+
+    Seeds numpy's and Python's global generators like the child does, and restores
+    them afterwards: the grader's own randomness is left as it was.
+    """
+    from autograder.sandbox.shared import least_squares
+
+    np_state, py_state = np.random.get_state(), random.getstate()
+    try:
+        def run():
+            cls = getattr(module, request["cls"], None) or module.LinearClassifier
+            clf = cls()
+            trajectory: list = []
+
+            def stand_in_loss(*args, **kwargs):  # as the child's: positional or keyword arguments
+                values = dict(zip(("X_batch", "y_batch", "reg"), args, strict=False))
+                for key, value in kwargs.items():
+                    values[{"X": "X_batch", "y": "y_batch"}.get(key, key)] = value
+                if values.get("X_batch") is None or values.get("y_batch") is None:
+                    raise ValueError("self.loss was called without a minibatch")
+                W = np.array(clf.W, dtype=float)
+                Xb, yb = np.array(values["X_batch"], dtype=float), np.array(values["y_batch"]).astype(int)
+                reg = float(values.get("reg", 0.0))
+                if request.get("record"):
+                    trajectory.append({"W": W, "X": Xb, "y": yb, "reg": reg})
+                return least_squares(W, Xb, yb, reg)
+
+            clf.loss = stand_in_loss
+            np.random.seed(int(request["seed"]))
+            random.seed(int(request["seed"]))
+            results = []
+            for call in request["calls"]:
+                trajectory.clear()
+                try:
+                    history = clf.train(request["X"].copy(), request["y"].copy(),
+                                        learning_rate=call["learning_rate"], reg=call["reg"],
+                                        num_iters=int(call["num_iters"]), batch_size=int(call["batch_size"]))
+                    entry = {"ok": True, "history": np.asarray([] if history is None else history, float).ravel(),
+                             "W": np.array(clf.W, copy=True), "trajectory": list(trajectory)}
+                except Exception as exc:  # noqa: BLE001
+                    entry = {"ok": False, "error": _exception_line(exc)}
+                results.append(entry)
+            return {"ok": True, "results": results}
+
+        return _quiet(run)
+    finally:
+        np.random.set_state(np_state)
+        random.setstate(py_state)
+
+
+# ------------------------------------------------------------------ comparing answers
+
+
+def _same_numbers(student, mutant) -> bool:
+    """Equal within the grader's tolerances, with non-finite entries (inf or nan) in the same places.
+
+    Which non-finite value a blow-up gives (inf, -inf or nan) depends on how the same
+    mistake is written (exp(s) / sum gives nan, s - log(sum exp s) gives inf): any
+    of them stands for "this overflowed".
+    """
+    from autograder.grading.properties.base import close
+
+    a, b = np.asarray(student, dtype=float), np.asarray(mutant, dtype=float)
+    if a.shape != b.shape:
+        return False
+    if a.ndim == 0:  # a loss: the common case, compared as `close` does, on plain floats
+        x, e = float(a), float(b)
+        if math.isfinite(x) and math.isfinite(e):
+            return abs(x - e) <= _ATOL * max(1.0, abs(e)) + _RTOL * abs(e)
+        return not (math.isfinite(x) or math.isfinite(e))
+    finite_a = np.isfinite(a)
+    if finite_a.all():
+        return close(a, b)  # False when b has an inf or nan
+    finite_b = np.isfinite(b)
+    return bool(np.array_equal(finite_a, finite_b)) and close(a[finite_a], b[finite_b])
+
+
+_RTOL, _ATOL = 1e-5, 1e-7
+"""The default tolerances of `properties.base.close`, which every loss comparison uses."""
+
+
+def _same_outcome(student: dict, mutant: dict) -> bool:
+    """The same verdict: both raised the same error, or both answered the same numbers."""
+    if bool(student.get("ok")) != bool(mutant.get("ok")):
+        return False
+    if not student.get("ok"):
+        return _error_line(student.get("error", "")) == _error_line(mutant.get("error", ""))
+    names = ("loss", "dW", "y", "history", "W")
+    if "loss" in student and not np.all(np.isfinite(np.asarray(student["loss"], dtype=float))):
+        names = ("loss",)  # the grader judges an overflowed loss and stops there: so does the match
+    for name in names:
+        if name in student and name in mutant and not _same_numbers(student[name], mutant[name]):
+            return False  # (not every answer carries every field; what both have is compared)
+    if "inputs" in student and "inputs" in mutant:
+        for name, value in student["inputs"].items():
+            other = mutant["inputs"].get(name)
+            if other is None or np.shape(value) != np.shape(other) or not np.array_equal(value, other):
+                return False
+    if "trajectory" in student and "trajectory" in mutant:
+        mine, theirs = student["trajectory"], mutant["trajectory"]
+        if len(mine) != len(theirs):
+            return False
+        for step, other in zip(mine, theirs, strict=True):
+            if any(not _same_numbers(step[k], other[k]) for k in ("W", "X", "y", "reg")):
+                return False
+    return True
+
+
+def _answer_of(module, function: str, observation: Observation) -> dict:
+    request = observation.request
+    if function == "predict":
+        return _run_predict(module, request)
+    if function == "train":
+        return _run_train(module, request)
+    return _run_loss(module, function, request)
+
+
+def _matches(module, function: str, observation: Observation) -> bool:
+    mutant = _answer_of(module, function, observation)
+    student = observation.answer
+    if function == "train":
+        if not mutant.get("ok"):
+            return False
+        mine, theirs = student.get("results", []), mutant["results"]
+        return len(mine) == len(theirs) and all(_same_outcome(a, b) for a, b in zip(mine, theirs, strict=True))
+    return _same_outcome(student, mutant)
+
+
+# ------------------------------------------------------------------ structure
+
+
+def _loop_kind(source: str, function: str) -> str | None:
+    """What the no-loops check finds in a vectorized function, without its line number."""
+    from autograder.grading.properties.vectorization import find_loop
+
+    reason = find_loop(source, function)
+    return None if reason is None else re.sub(r" at line \d+", "", reason)
+
+
+# ------------------------------------------------------------------ choosing the inputs
+
+
+def _key(request: dict) -> bytes:
+    parts = []
+    for name in sorted(request):
+        value = request[name]
+        if isinstance(value, np.ndarray):
+            parts.append(f"{name}:{value.dtype.str}{value.shape}:".encode() + value.tobytes())
+        else:
+            parts.append(f"{name}={value!r}".encode())
+    return b"|".join(parts)
+
+
+def select(observations: list[Observation], failed: tuple[str, ...],
+           budget: tuple[int, int, int] = (PER_FAILED_CHECK, PER_PASSED_CHECK, MAX_OBSERVATIONS)) -> list[Observation]:
+    """The recorded inputs to match on: the failed checks' first, then a few of every other check.
+
+    Distinct inputs only, spread over each check's requests; `budget` is how many per
+    failed check, per passed check and in all.
+    """
+    per_failed, per_passed, at_most = budget
+    by_check: dict[str | None, list[Observation]] = {}
+    for observation in observations:
+        by_check.setdefault(observation.check, []).append(observation)
+    quotas = [(check, per_failed) for check in failed]
+    quotas += [(check, per_passed) for check in by_check if check not in failed]
+    quotas = [(check, quota) for check, quota in quotas if check not in COSTLY_CHECKS]
+    chosen: list[Observation] = []
+    seen: set[bytes] = set()
+    for check, quota in quotas:
+        for observation in _spread(by_check.get(check, []), quota):
+            if len(chosen) == at_most:
+                return chosen
+            key = _key(observation.request)
+            if key not in seen:
+                seen.add(key)
+                chosen.append(observation)
+    return chosen
+
+
+def _spread(group: list[Observation], count: int) -> list[Observation]:
+    """`count` of a check's requests: its first half (the hand-picked inputs, N == C and
+    N = 1 among them), then the rest spread evenly over the drawn inputs and the ladder."""
+    if len(group) <= count or count < 4:
+        return group[:count]
+    first, rest = group[: count // 2], group[count // 2:]
+    more = count - len(first)
+    return first + [rest[round(k * (len(rest) - 1) / (more - 1))] for k in range(more)]
+
+
+# ------------------------------------------------------------------ the diagnosis
+
+
+class _Matcher:
+    """Matches mutants (or the reference, ids = ()) against one function's selected answers."""
+
+    def __init__(self, function: str, observations: list[Observation], student_source: str):
+        self.function = function
+        self.observations = observations
+        self.structural = function.endswith("_vectorized")
+        self.student_loops = _loop_kind(student_source, function) if self.structural else None
+
+    def reproduces(self, chosen: tuple[Mutant, ...]) -> bool | None:
+        """True when the mutants `chosen` answer like the student everywhere; None if they do not apply.
+
+        The reference (chosen = ()) is asked first; the first input where it differs from
+        the student moves to the front, where most wrong mutants are rejected at once.
+        """
+        if chosen:
+            loaded = _mutated(chosen)
+            if loaded is None:
+                return None
+            module = loaded[0]
+            loops = _mutant_loops(chosen, self.function) if self.structural else None
+        else:
+            module, loops = _reference_loaded(FILE_OF_FUNCTION[self.function]), None
+        if self.structural and loops != self.student_loops:
+            return False
+        for index, observation in enumerate(self.observations):
+            if not _matches(module, self.function, observation):
+                if not chosen and index:
+                    self.observations.insert(0, self.observations.pop(index))
+                return False
+        return True
+
+
+    def explained_parts(self, chosen: tuple[Mutant, ...]) -> int:
+        """How many parts of the student's first deviating answer (the loss, dW, ...) the mutants
+        reproduce where the reference does not: pairs of mutants that each explain a part
+        of it are tried first."""
+        if not self.observations:
+            return 0
+        observation = self.observations[0]
+        module = _mutated(chosen)[0]
+        reference = _reference_loaded(FILE_OF_FUNCTION[self.function])
+        student = _parts(observation.answer)
+        mutant = _parts(_answer_of(module, self.function, observation))
+        expected = _parts(_answer_of(reference, self.function, observation))
+        return sum(1 for name, value in student.items()
+                   if name in mutant and _same_numbers(value, mutant[name])
+                   and not (name in expected and _same_numbers(value, expected[name])))
+
+
+def _parts(answer: dict) -> dict:
+    """The numbers of an answer by name (a training run's per call), for `explained_parts`."""
+    entries = answer.get("results", [answer]) if isinstance(answer.get("results"), list) else [answer]
+    return {f"{k}.{name}": entry[name] for k, entry in enumerate(entries) if entry.get("ok")
+            for name in ("loss", "dW", "y", "history", "W") if name in entry}
+
+
+@functools.cache
+def _mutant_loops(chosen: tuple[Mutant, ...], function: str) -> str | None:
+    return _loop_kind(_mutated(chosen)[1], function)
+
+
+def _reference_loaded(relative: str):
+    return _reference_loaded_for(relative, current())
+
+
+@functools.cache
+def _reference_loaded_for(relative: str, formulation: Formulation):
+    module = types.ModuleType(_PRIVATE_PREFIX + "reference_" + relative.rsplit("/", 1)[-1][:-3])
+    module.__dict__["__builtins__"] = _BUILTINS
+    exec(compile(_reference_source(relative, formulation), f"<reference {relative}>", "exec"), module.__dict__)  # noqa: S102
+    return module
+
+
+def diagnose(session, function: str, failed: tuple[str, ...]) -> list[Diagnosis]:
+    """The mistake (or two) that explains every recorded answer of `function`, or [].
+
+    `failed`: the ids of the checks the function failed. Uses only what the session
+    recorded (no request to the child). A recognisable crash (`diagnose_crash`) is named
+    first, without running any mutant.
+    """
+    budget = TRAIN_BUDGET if function == "train" else (PER_FAILED_CHECK, PER_PASSED_CHECK, MAX_OBSERVATIONS)
+    observations = select(session.observations_of(function), failed, budget)
+    for observation in observations:
+        for answer in observation.answer.get("results", [observation.answer]):
+            if not answer.get("ok") and answer.get("error"):
+                crash = diagnose_crash(answer["error"], session.source(function), function)
+                if crash:
+                    return [crash]
+    matcher = _Matcher(function, observations, session.source(function))
+    if not observations and not matcher.structural:
+        return []
+    with warnings.catch_warnings(), np.errstate(all="ignore"):
+        warnings.simplefilter("ignore")  # overflow in np.exp is the point of some mutants
+        return _match_catalogue(matcher)
+
+
+def _match_catalogue(matcher: _Matcher) -> list[Diagnosis]:
+    if matcher.reproduces(()):
+        return []  # the reference itself explains these answers: nothing to name
+    candidates = mutants_of(matcher.function)
+    singles = [m for m in candidates if matcher.reproduces((m,))]
+    if len(singles) == 1:
+        return [_diagnosis_of(singles[0])]
+    if singles:
+        return []  # several explanations: do not guess
+    if matcher.function not in PAIRED_FUNCTIONS:
+        return []
+    witness = matcher.observations[0].answer if matcher.observations else {}
+    if not witness.get("ok", True):
+        return []  # an error no mutant raises: two numeric mistakes at once will not raise it either
+    applicable = [m for m in candidates if _mutated((m,)) is not None]
+    explained = {m: matcher.explained_parts((m,)) for m in applicable}
+    pairs = [(first, second) for i, first in enumerate(applicable) for second in applicable[i + 1:]]
+    pairs.sort(key=lambda pair: -(explained[pair[0]] + explained[pair[1]]))  # stable: catalogue order next
+    tried = 0
+    for first, second in pairs:
+        if tried >= PAIR_BUDGET:
+            break
+        outcome = matcher.reproduces((first, second))
+        if outcome is None:
+            continue
+        tried += 1
+        if outcome:
+            return [_diagnosis_of(first), _diagnosis_of(second)]
+    return []
+
+
+def describe(diagnosis_id: str) -> str:
+    """What a diagnosis id stands for, for instructors (the catalogue's description)."""
+    if diagnosis_id in CRASHES:
+        return CRASHES[diagnosis_id]
+    found = next((m for m in _bundled() if m.id == diagnosis_id), None)
+    return found.description if found else diagnosis_id
+
+
+# ------------------------------------------------------------------ crashes
+
+CRASHES = {
+    "crash_python2_print": "Python 2 print statement: the file cannot be imported.",
+    "crash_python2_name": "A Python 2 name (xrange, unicode, ...): NameError.",
+    "crash_missing_module": "Imports a package the grader does not have (tqdm, past.builtins, ...).",
+    "crash_name_from_other_function": "Uses a variable that only another function defines: NameError.",
+    "crash_undefined_name": "Uses a name the file never defines (a notebook variable?): NameError.",
+}
+"""The crash diagnoses and what they stand for (instructors' words)."""
+
+PYTHON2_NAMES = {
+    "xrange": "`xrange` is Python 2; in Python 3 write `range`, which is just as lazy.",
+    "unicode": "`unicode` is Python 2; in Python 3 every string is `str`.",
+    "raw_input": "`raw_input` is Python 2; a graded function should not ask for input at all.",
+    "long": "`long` is Python 2; in Python 3 `int` has no size limit.",
+    "basestring": "`basestring` is Python 2; in Python 3 test for `str`.",
+}
+_NAME_ERROR = re.compile(r"NameError: name '([A-Za-z_][A-Za-z0-9_]*)' is not defined")
+_MISSING_MODULE = re.compile(r"ModuleNotFoundError: No module named '([A-Za-z0-9_.]+)'")
+
+
+def _names_bound_in(source: str) -> tuple[dict[str, set[str]], set[str]]:
+    """The names each function of a file binds (arguments, assignments, loop variables),
+    and every name the file binds anywhere (functions, classes and imports included)."""
+    import ast
+
+    try:
+        tree = ast.parse(source)
+    except SyntaxError:
+        return {}, set()
+    bound: dict[str, set[str]] = {}
+    everywhere: set[str] = set()
+    for node in ast.walk(tree):
+        if isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef)):
+            names = {a.arg for a in node.args.args + node.args.kwonlyargs}
+            names |= {inner.id for inner in ast.walk(node) if isinstance(inner, ast.Name) and isinstance(inner.ctx, ast.Store)}
+            bound[node.name] = names
+            everywhere |= names | {node.name}
+        elif isinstance(node, ast.ClassDef):
+            everywhere.add(node.name)
+        elif isinstance(node, (ast.Import, ast.ImportFrom)):
+            everywhere |= {(alias.asname or alias.name).split(".")[0] for alias in node.names}
+        elif isinstance(node, ast.Name) and isinstance(node.ctx, ast.Store):
+            everywhere.add(node.id)
+    return bound, everywhere
+
+
+def diagnose_crash(error: str, source: str = "", function: str | None = None) -> Diagnosis | None:
+    """A diagnosis of an error text from the child (an import or a call), or None.
+
+    Recognises Python 2 code (`print x`, `xrange`), a name the function uses but that
+    is only defined in another function or nowhere in the file, and an import of a
+    package the grader does not have.
+    """
+    text = str(error)
+    if "Missing parentheses in call to 'print'" in text:
+        return Diagnosis("crash_python2_print", (
+            "your file uses Python 2's print statement (print x), which is a syntax error in Python 3, "
+            "so the whole file cannot be imported: write print(x), or remove the print."))
+    missing = _MISSING_MODULE.search(text)
+    if missing:
+        package = missing.group(1)
+        top = package.split(".")[0]
+        extra = (" (past.builtins comes from the `future` package, a Python 2 compatibility layer: "
+                 "use Python 3's own range and builtins)" if top == "past" else
+                 " (a progress bar is not needed in a graded function)" if top == "tqdm" else "")
+        return Diagnosis("crash_missing_module", (
+            f"your file imports `{package}`, which the grader does not have{extra}; graded code may "
+            "use numpy and Python's standard library only, so remove that import."))
+    name_error = _NAME_ERROR.search(text)
+    if name_error:
+        name = name_error.group(1)
+        if name in PYTHON2_NAMES:
+            return Diagnosis("crash_python2_name", "your code is Python 2: " + PYTHON2_NAMES[name])
+        bound, everywhere = _names_bound_in(source)
+        elsewhere = sorted(f for f, names in bound.items() if name in names and f != function)
+        if elsewhere:
+            return Diagnosis("crash_name_from_other_function", (
+                f"`{name}` is used here but only defined inside {elsewhere[0]}: variables of one function "
+                "do not exist in another, so define it in this function too (from W, X and y)."))
+        if name not in everywhere:
+            return Diagnosis("crash_undefined_name", (
+                f"`{name}` is never defined in your file; perhaps it lives in a notebook cell, which the "
+                "grader does not run: define or compute it inside the function."))
+    return None
