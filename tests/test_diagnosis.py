@@ -230,7 +230,7 @@ def test_diagnosis_does_not_depend_on_what_this_process_cached_before(tmp_path):
     a, b = BUGS["svm_naive_reg_grad_no_factor_2"], BUGS["svm_naive_loss_not_averaged"]
     folder = with_mutants(tmp_path, "pair", a, b)
     first = dumps(deterministic_view(to_results(grade_submission(folder, functions=(a.function,)))))
-    diagnosis._mutated.cache_clear()
+    diagnosis._mutated_for.cache_clear()
     diagnosis._mutant_loops.cache_clear()
     second = dumps(deterministic_view(to_results(grade_submission(folder, functions=(a.function,)))))
     assert first == second and LINE_PREFIX in first

@@ -197,12 +197,13 @@ def _matrix(entries):
 
 
 @pytest.mark.parametrize(("formulation", "mutant"), _matrix(BUGS))
-def test_every_bug_is_caught_in_every_formulation_it_applies_to(formulation, mutant):
+def test_every_bug_is_caught_and_diagnosed_in_every_formulation_it_applies_to(formulation, mutant):
     with use(formulation):
-        (row,) = audit([mutant])
+        (row,) = audit([mutant], catalogue=BUGS)
     assert row.applicable, row.not_applicable
     assert not row.survived, f"{mutant.id} passes {sorted(row.survived)} in {formulation.key}"
     assert row.score < row.max_score
+    assert row.misdiagnosed is None, f"{mutant.id} in {formulation.key}: {row.misdiagnosed}"
 
 
 @pytest.mark.parametrize(("formulation", "variant"), _matrix(VARIANTS))
