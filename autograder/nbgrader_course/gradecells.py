@@ -54,17 +54,54 @@ def rubric_by_function() -> dict[str, FunctionRubric]:
     return {r.function: r for r in load_rubric()}
 
 
-def cell_source(rubric: FunctionRubric) -> str:
-    points = sum(rubric.points.values())
+PYTEST_ARGS = ["-m", "pytest", "-q", "--tb=no", "-rf", "--color=no"]
+
+
+def public_checks_command(rubric: FunctionRubric) -> list[str] | None:
+    """pytest's arguments selecting the public checks of one function (None when its file has none)."""
     check = PUBLIC_CHECKS.get(rubric.file)
+    return None if check is None else [check, "-k", rubric.function]
+
+
+def cell_source(rubric: FunctionRubric) -> str:
+    """What the grade cell runs when a student runs it or presses nbgrader's Validate button.
+
+    Autograding never runs it (the engine fills its outputs); for the student it
+    runs the function's public checks in a fresh process (the notebook's own
+    imports may be stale), so Validate fails on a stub and names what is wrong,
+    and passes once the public checks do.
+    """
+    points = sum(rubric.points.values())
     lines = [
         f"# Autograded: {rubric.display_name} in {rubric.file} ({points} points).",
         "# The course autograder grades this function from your .py file after you",
         "# submit; your points and its feedback appear under this cell in your feedback.",
     ]
-    if check:
-        lines.append(f"# Check your work now with the public checks: pytest {check}")
-    lines.append(f'print("{rubric.display_name} is graded from {rubric.file} after you submit.")')
+    selection = public_checks_command(rubric)
+    if selection is None:
+        lines.append(f'print("{rubric.display_name} is graded from {rubric.file} after you submit.")')
+        return "\n".join(lines)
+    command = ", ".join(f'"{arg}"' for arg in PYTEST_ARGS + selection)
+    lines += [
+        "# Running this cell (or nbgrader's Validate button) runs its public checks now:",
+        f"#     pytest {' '.join(selection)}",
+        "import os, subprocess, sys, textwrap",
+        "",
+        "checks = subprocess.run(",
+        f"    [sys.executable, {command}],",
+        '    capture_output=True, text=True, env=dict(os.environ, COLUMNS="2000"),',
+        ")",
+        'failed = [line[7:].split(" - ", 1) for line in checks.stdout.splitlines() if line.startswith("FAILED ")]',
+        "for test, *message in failed:  # what each failed check says, on stderr: Validate shows it",
+        '    print("- " + test.split("::")[-1], *textwrap.wrap(" ".join(message), 76, initial_indent="    ",',
+        '          subsequent_indent="    "), sep="\\n", file=sys.stderr)',
+        "if checks.returncode != 0:",
+        "    if not failed:",
+        "        print(checks.stdout[-3000:], checks.stderr[-3000:], sep=\"\\n\", file=sys.stderr)",
+        f'    raise AssertionError("{rubric.display_name} does not pass its public checks: fix it in "',
+        f'                         "{rubric.file} (see above)")',
+        f'print("{rubric.display_name} passes its public checks; the autograder checks many more cases.")',
+    ]
     return "\n".join(lines)
 
 
