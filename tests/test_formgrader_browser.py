@@ -283,6 +283,7 @@ def test_formgrader_in_chromium(course_and_server, browser, tmp_path):
     # bob, on his own account: fetch, a buggy SVM, an inline answer, submit.
     nbgrader(student_home, student_env, "fetch_assignment", ASSIGNMENT, *student)
     work = student_home / ASSIGNMENT
+    assert (work / "requirements.txt").is_file()  # the release's list of what to install
     buggy = materialise({m.id: m for m in load_mutants(catalogue_path())}[BUGGY_SVM], tmp_path / "buggy")
     for relative in GRADED_FILES:
         shutil.copy(buggy / relative, work / relative)

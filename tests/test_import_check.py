@@ -90,3 +90,12 @@ def test_autograder_check_is_silent_about_a_clean_release(tmp_path):
                          cwd=tmp_path, capture_output=True, text=True, check=False)
     assert run.returncode == 0, run.stdout + run.stderr
     assert "warning" not in run.stderr
+
+
+def test_the_standard_library_is_known_before_python_3_10_too(monkeypatch):
+    known = CHECK.standard_library()
+    monkeypatch.delattr(sys, "stdlib_module_names")
+    listed = CHECK.standard_library()
+    assert {"os", "math", "json", "collections", "__future__", "builtins", "itertools"} <= listed
+    assert not {"numpy", "tqdm", "past", "scipy", "sklearn"} & listed
+    assert len(listed & known) > 0.8 * len(known)

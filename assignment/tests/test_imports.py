@@ -14,7 +14,9 @@ before the other checks run.
 from __future__ import annotations
 
 import ast
+import pkgutil
 import sys
+import sysconfig
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -49,7 +51,11 @@ class ForeignImport:
 
 def standard_library() -> frozenset[str]:
     """Top-level names of the standard library of this Python."""
-    return frozenset(sys.stdlib_module_names) | frozenset(sys.builtin_module_names)
+    names = getattr(sys, "stdlib_module_names", None)
+    if names is None:  # Python before 3.10: the modules in the standard library's folders
+        stdlib = Path(sysconfig.get_paths()["stdlib"])
+        names = {module.name for module in pkgutil.iter_modules([str(stdlib), str(stdlib / "lib-dynload")])}
+    return frozenset(names) | frozenset(sys.builtin_module_names) | {"__future__"}
 
 
 def imported_modules(node: ast.AST) -> list[str]:
