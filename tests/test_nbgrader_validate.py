@@ -19,6 +19,7 @@ import pytest
 from autograder.nbgrader_course.course import ASSIGNMENT, init_course
 from autograder.nbgrader_course.gradecells import (
     PYTEST_ARGS,
+    cell_source,
     public_checks_command,
     rubric_by_function,
 )
@@ -35,6 +36,37 @@ def test_each_autograded_cell_selects_public_checks_of_its_function(function):
     assert collected.returncode == 0, collected.stdout[-2000:]
     tests = [line for line in collected.stdout.splitlines() if "::" in line]
     assert tests, f"pytest {' '.join(selection)} selects no public check"
+
+
+CACHES = shutil.ignore_patterns("__pycache__", ".pytest_cache", ".ipynb_checkpoints", "*.pyc")
+
+
+def run_cell(function: str, folder: Path) -> subprocess.CompletedProcess:
+    """The autograded cell of `function` run as a script in a release folder, as the kernel runs it."""
+    return subprocess.run([sys.executable, "-c", cell_source(rubric_by_function()[function])], cwd=folder,
+                          capture_output=True, text=True, check=False, timeout=300)
+
+
+def test_an_autograded_cell_runs_the_public_checks_of_its_function(tmp_path):
+    release = tmp_path / "release"
+    shutil.copytree(assignment_dir(), release, ignore=CACHES)
+    stub = run_cell("svm_loss_naive", release)
+    assert stub.returncode != 0
+    assert "AssertionError: svm_loss_naive does not pass its public checks" in stub.stderr
+    assert re.search(r"^- test_\w+\[svm_loss_naive\]$", stub.stderr, re.M), stub.stderr
+    assert "svm_loss_vectorized]" not in stub.stderr  # only its own function's checks
+
+    for relative in GRADED_FILES:
+        shutil.copy(solutions_dir() / relative, release / relative)
+    solved = run_cell("predict", release)
+    assert solved.returncode == 0, solved.stderr
+    assert "LinearClassifier.predict passes its public checks" in solved.stdout
+
+    svm = release / "cs231n" / "classifiers" / "linear_svm.py"
+    svm.write_text("import tqdm_not_installed\n" + svm.read_text())
+    broken = run_cell("svm_loss_vectorized", release)
+    assert broken.returncode != 0
+    assert "ModuleNotFoundError: No module named 'tqdm_not_installed'" in broken.stderr, broken.stderr
 
 
 def nbgrader_validate(folder: Path, notebook: str) -> str:

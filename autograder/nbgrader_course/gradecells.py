@@ -54,7 +54,7 @@ def rubric_by_function() -> dict[str, FunctionRubric]:
     return {r.function: r for r in load_rubric()}
 
 
-PYTEST_ARGS = ["-m", "pytest", "-q", "--tb=no", "-rf", "--color=no"]
+PYTEST_ARGS = ["-m", "pytest", "-q", "--tb=short", "-rfE", "--color=no"]
 
 
 def public_checks_command(rubric: FunctionRubric) -> list[str] | None:
@@ -91,13 +91,15 @@ def cell_source(rubric: FunctionRubric) -> str:
         f"    [sys.executable, {command}],",
         '    capture_output=True, text=True, env=dict(os.environ, COLUMNS="2000"),',
         ")",
-        'failed = [line[7:].split(" - ", 1) for line in checks.stdout.splitlines() if line.startswith("FAILED ")]',
+        "failed = [line.split(\" \", 1)[1].split(\" - \", 1) for line in checks.stdout.splitlines()",
+        "          if line.startswith((\"FAILED \", \"ERROR \"))]",
         "for test, *message in failed:  # what each failed check says, on stderr: Validate shows it",
         '    print("- " + test.split("::")[-1], *textwrap.wrap(" ".join(message), 76, initial_indent="    ",',
         '          subsequent_indent="    "), sep="\\n", file=sys.stderr)',
         "if checks.returncode != 0:",
-        "    if not failed:",
-        "        print(checks.stdout[-3000:], checks.stderr[-3000:], sep=\"\\n\", file=sys.stderr)",
+        "    if not failed or not all(message for _, *message in failed):  # e.g. your file cannot be imported",
+        "        lines = [line.strip(\" =!_\") for line in (checks.stdout + checks.stderr).splitlines()]",
+        "        print(*[line for line in lines if line][-30:], sep=\"\\n\", file=sys.stderr)",
         f'    raise AssertionError("{rubric.display_name} does not pass its public checks: fix it in "',
         f'                         "{rubric.file} (see above)")',
         f'print("{rubric.display_name} passes its public checks; the autograder checks many more cases.")',
