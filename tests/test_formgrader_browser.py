@@ -270,6 +270,8 @@ def test_formgrader_in_chromium(course_and_server, browser, tmp_path):
         driver.get(f"{base}/formgrader?token={server.token}")
         table_row(driver, ASSIGNMENT)
         assert driver.current_url.endswith("/formgrader/manage_assignments")
+        # nbgrader prints its debug panel unescaped: our configuration would show garbled there.
+        assert not driver.find_elements(By.ID, "collapseConfig")
 
     with step("generate-student-version"):
         log = press_and_read_modal(driver, "td.assign a")
