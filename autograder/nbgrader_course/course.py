@@ -87,6 +87,11 @@ c.Autograde.autograde_preprocessors = [
 # The autograded folder keeps the student's own modules, not the instructor's stubs.
 c.Autograde.exclude_overwriting = {exclude!r}
 
+# The formgrader's "Current configuration" panel prints the configuration as raw
+# HTML, so the preprocessor classes above and the named groups of the regular
+# expression below would show garbled there: it is off; this file is the configuration.
+c.FormgradeExtension.debug = False
+
 # zip_collect: put the LMS download (a zip) in downloaded/{assignment}/archive/.
 # The regular expression reads Canvas, Moodle and Blackboard file names; see
 # autograder/nbgrader_course/zipcollect.py.

@@ -2,7 +2,8 @@
 
 The course's notebooks carry one locked, autograded code cell per graded
 function (`autograder-svm_loss_naive`, ...), worth that function's points in the
-rubric. Students see what the cell is for; running it only prints a note. At
+rubric. Running it (as nbgrader's Validate button does) runs that function's
+public checks and fails with what they say, so Validate is useful on a stub. At
 autograde time nothing runs in a kernel: `fill_cell` replaces the cell's outputs
 with the engine's feedback for that function (a stdout stream, per property)
 followed by the points as the cell's result, which is how nbgrader reads
@@ -54,17 +55,62 @@ def rubric_by_function() -> dict[str, FunctionRubric]:
     return {r.function: r for r in load_rubric()}
 
 
-def cell_source(rubric: FunctionRubric) -> str:
-    points = sum(rubric.points.values())
+PYTEST_ARGS = ["-m", "pytest", "-q", "--tb=short", "-rfE", "--color=no"]
+
+CHECKS_TEMPLATE = """\
+# Running this cell (or nbgrader's Validate button) runs its public checks now:
+#     pytest {selection}
+import os, subprocess, sys, textwrap
+
+checks = subprocess.run(
+    [sys.executable, {command}],
+    capture_output=True, text=True, env=dict(os.environ, COLUMNS="2000"),
+)
+failed = [line.split(" ", 1)[1].split(" - ", 1) for line in checks.stdout.splitlines()
+          if line.startswith(("FAILED ", "ERROR "))]
+for test, *message in failed:  # what each failed check says, on stderr: Validate shows it
+    print("- " + test.split("::")[-1], *textwrap.wrap(" ".join(message), 76, initial_indent="    ",
+          subsequent_indent="    "), sep="\\n", file=sys.stderr)
+if checks.returncode != 0:
+    if not failed or not all(message for _, *message in failed):  # e.g. your file cannot be imported
+        lines = [line.strip(" =!_") for line in (checks.stdout + checks.stderr).splitlines()]
+        print(*[line for line in lines if line][-30:], sep="\\n", file=sys.stderr)
+    raise AssertionError("{name} does not pass its public checks: fix it in "
+                         "{file} (see above)")
+print("{name} passes its public checks; the autograder checks many more cases.")
+"""
+"""The grade cell's code: the function's public checks in a fresh process (the
+notebook's own imports may be stale); each failure's message goes to stderr,
+which nbgrader's Validate prints, and an error makes Validate fail."""
+
+
+def public_checks_command(rubric: FunctionRubric) -> list[str] | None:
+    """pytest's arguments selecting the public checks of one function (None when its file has none)."""
     check = PUBLIC_CHECKS.get(rubric.file)
+    return None if check is None else [check, "-k", rubric.function]
+
+
+def cell_source(rubric: FunctionRubric) -> str:
+    """What the grade cell runs when a student runs it or presses nbgrader's Validate button.
+
+    Autograding never runs it (the engine fills its outputs); for the student it
+    runs the function's public checks in a fresh process (the notebook's own
+    imports may be stale), so Validate fails on a stub and names what is wrong,
+    and passes once the public checks do.
+    """
+    points = sum(rubric.points.values())
     lines = [
         f"# Autograded: {rubric.display_name} in {rubric.file} ({points} points).",
         "# The course autograder grades this function from your .py file after you",
         "# submit; your points and its feedback appear under this cell in your feedback.",
     ]
-    if check:
-        lines.append(f"# Check your work now with the public checks: pytest {check}")
-    lines.append(f'print("{rubric.display_name} is graded from {rubric.file} after you submit.")')
+    selection = public_checks_command(rubric)
+    if selection is None:
+        lines.append(f'print("{rubric.display_name} is graded from {rubric.file} after you submit.")')
+        return "\n".join(lines)
+    command = ", ".join(f'"{arg}"' for arg in PYTEST_ARGS + selection)
+    lines.append(CHECKS_TEMPLATE.format(selection=" ".join(selection), command=command,
+                                        name=rubric.display_name, file=rubric.file).rstrip("\n"))
     return "\n".join(lines)
 
 
