@@ -15,6 +15,7 @@ from autograder.grading.command import grade_command
 from autograder.nbgrader_course.command import nbgrader_command
 from autograder.release.stubs import build_command
 from autograder.sandbox.doctor import doctor_command
+from autograder.similarity.command import similarity_command
 
 
 @click.group(context_settings={"help_option_names": ["-h", "--help"]})
@@ -31,6 +32,7 @@ main.add_command(gradescope_group)
 main.add_command(demo_command)
 main.add_command(audit_command)
 main.add_command(doctor_command)
+main.add_command(similarity_command)
 
 if __name__ == "__main__":
     main()
