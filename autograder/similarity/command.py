@@ -15,14 +15,14 @@ import click
 def run_similarity(submissions: list[tuple[str, Path]], out: Path, archives: list[Path],
                    echo=click.echo) -> list[Path]:
     """Compare, write the report into `out`, print what a user needs; returns the written files."""
-    from autograder.similarity.compare import compare
+    from autograder.similarity.compare import NO_CODE, compare
     from autograder.similarity.report import VERDICT, write_report
 
     comparison = compare(submissions, archives)
     for warning in comparison.warnings:
         echo(f"warning: {warning}")
     for document in comparison.not_compared():
-        echo(f"{document.name}: not compared: {'; '.join(document.notes) or 'no code of its own (empty, or only the release's text)'}")
+        echo(f"{document.name}: not compared: {'; '.join(document.notes) or NO_CODE}")
     try:
         written = write_report(comparison, out)
     except OSError as error:

@@ -13,13 +13,22 @@ import numpy as np
 
 from autograder.similarity.calibrate import Threshold, calibrate
 from autograder.similarity.fingerprints import Fingerprints
-from autograder.similarity.index import PairTable, UnitIndex, build_index, pair_table, template_hashes
+from autograder.similarity.index import (
+    PairTable,
+    UnitIndex,
+    build_index,
+    pair_table,
+    template_hashes,
+)
 from autograder.similarity.sources import (
     Document,
     archive_documents,
     submission_document,
     template_texts,
 )
+
+NO_CODE = "no code of its own (empty, or only the release's text)"
+"""Why a readable document was not compared."""
 
 
 @dataclass

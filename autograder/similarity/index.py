@@ -26,7 +26,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from autograder.similarity.fingerprints import K, Fingerprints, fingerprint, kgram_hashes
+from autograder.similarity.fingerprints import Fingerprints, K, fingerprint, kgram_hashes
 from autograder.similarity.normalize import UNITS, normalize_source
 from autograder.similarity.sources import Document
 

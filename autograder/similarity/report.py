@@ -21,7 +21,7 @@ from pathlib import Path
 import numpy as np
 
 from autograder.report.results import write_atomically
-from autograder.similarity.compare import Comparison
+from autograder.similarity.compare import NO_CODE, Comparison
 from autograder.similarity.fingerprints import K
 from autograder.similarity.index import unit_streams
 from autograder.similarity.normalize import OTHER, UNITS, normalize_source
@@ -58,7 +58,7 @@ def csv_text(comparison: Comparison) -> str:
         writer.writerow([names[a], names[b], f"{pairs.score[p]:.3f}", "true" if comparison.flagged[p] else "false",
                          kinds[b], f"{pairs.pooled[p]:.3f}", *(_number(v) for v in units[p]), note])
     for document in comparison.not_compared():
-        why = "; ".join(document.notes) or "no code of its own (empty, or only the release's text)"
+        why = "; ".join(document.notes) or NO_CODE
         writer.writerow([document.name, "", "", "false", document.kind, "", *([""] * len(UNITS)),
                          f"not compared: {why}"])
     return out.getvalue()
@@ -211,7 +211,7 @@ def html_text(comparison: Comparison) -> str:
                     f'<td class="num">{pairs.score[p]:.3f}</td><td>{"yes" if flagged else ""}</td>{cells}</tr>')
     opened = [p for p in range(len(pairs.a)) if _opened(comparison, p)]
     sections = "\n".join(_pair_section(comparison, p, p + 1) for p in opened)
-    problems = [f"{d.name}: not compared: {'; '.join(d.notes) or 'no code of its own (empty, or only the release's text)'}"
+    problems = [f"{d.name}: not compared: {'; '.join(d.notes) or NO_CODE}"
                 for d in comparison.not_compared()]
     problems += [f"{d.name}: {note}" for d in documents if d not in comparison.not_compared() for note in d.notes]
     problems = comparison.warnings + problems
