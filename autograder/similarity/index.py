@@ -6,10 +6,10 @@ holding it, and every pair's shared weight is summed fingerprint by fingerprint.
 
 Weights: a fingerprint held by `df` of the `N` documents (class and archive) weighs
 
-    w = log((N + 1) / df) / log(N + 1)
+    w = log((N + 1) / df) / log((N + 1) / 2)
 
-1 for a fingerprint nobody else has, falling to nearly 0 for one that every document
-holds: fragments that many honest solutions share (`scores = X.dot(W)`) count little,
+1 for a fingerprint that only two documents share, falling to nearly 0 for one that
+every document holds: fragments that many honest solutions share (`scores = X.dot(W)`) count little,
 in proportion to how common they are in this class and archive.
 
 Scores: for a unit, the shared weight of a pair divided by the number of fingerprints
@@ -91,7 +91,9 @@ def document_fingerprints(document: Document, template: np.ndarray) -> dict[str,
 
 def weights(df: np.ndarray, documents: int) -> np.ndarray:
     """The weight of fingerprints held by `df` of `documents` documents (see the module docstring)."""
-    return np.log((documents + 1) / df) / math.log(documents + 1)
+    if documents < 2:
+        return np.ones_like(df, dtype=np.float64)
+    return np.clip(np.log((documents + 1) / df) / math.log((documents + 1) / 2), 0.0, 1.0)
 
 
 @dataclass
