@@ -22,6 +22,8 @@ both sides have: a copy of everything ranks above a copy of one function).
 from __future__ import annotations
 
 import math
+import os
+from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass
 
 import numpy as np
@@ -202,8 +204,44 @@ def pair_table(indexes: list[UnitIndex], submissions: int, documents: int) -> Pa
     return PairTable(first, second, score, pooled, per_unit)
 
 
+PARALLEL_FROM = 64
+"""Documents from which fingerprinting is shared among one process per core."""
+_TEMPLATE: np.ndarray | None = None
+
+
+def _init_worker(template: np.ndarray) -> None:
+    global _TEMPLATE
+    _TEMPLATE = template
+
+
+def _fingerprint_in_worker(document: Document) -> tuple[dict[str, Fingerprints], list[str]]:
+    found = document_fingerprints(document, _TEMPLATE)
+    return found, document.notes
+
+
+def fingerprint_all(documents: list[Document], template: np.ndarray,
+                    workers: int | None = None) -> list[dict[str, Fingerprints]]:
+    """The fingerprints of every document (in order); notes are added to the documents.
+
+    Tokenizing is the costly step and each document is independent: with many documents
+    it is shared among one process per core.
+    """
+    if workers is None:
+        workers = len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else (os.cpu_count() or 1)
+    if workers < 2 or len(documents) < PARALLEL_FROM:
+        return [document_fingerprints(document, template) for document in documents]
+    chunk = max(1, len(documents) // (workers * 8))
+    with ProcessPoolExecutor(max_workers=workers, initializer=_init_worker, initargs=(template,)) as pool:
+        results = list(pool.map(_fingerprint_in_worker, documents, chunksize=chunk))
+    prints = []
+    for document, (found, notes) in zip(documents, results, strict=True):
+        document.notes[:] = notes
+        prints.append(found)
+    return prints
+
+
 def build_index(documents: list[Document], template: np.ndarray) -> tuple[list[dict[str, Fingerprints]], list[UnitIndex]]:
     """Fingerprint every document and index every unit."""
-    prints = [document_fingerprints(document, template) for document in documents]
+    prints = fingerprint_all(documents, template)
     indexes = [index_unit([p.get(unit) for p in prints]) for unit in UNITS]
     return prints, indexes

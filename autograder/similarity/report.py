@@ -14,6 +14,7 @@
 from __future__ import annotations
 
 import csv
+import functools
 import html
 import io
 from pathlib import Path
@@ -25,6 +26,7 @@ from autograder.similarity.compare import NO_CODE, Comparison
 from autograder.similarity.fingerprints import K
 from autograder.similarity.index import unit_streams
 from autograder.similarity.normalize import OTHER, UNITS, normalize_source
+from autograder.similarity.sources import Document
 
 VERDICT = "A flag is a reason to look, not a verdict."
 TABLE_ROWS = 200
@@ -42,26 +44,45 @@ def _number(value: float) -> str:
     return "" if np.isnan(value) else f"{value:.3f}"
 
 
+_THOUSANDTHS = np.array([f"{k / 1000:.3f}" for k in range(1001)] + [""], dtype=object)
+
+
+def _column(values: np.ndarray) -> np.ndarray:
+    """Scores in 0..1 as text with 3 decimals ("" for NaN), by table look-up (500,000 rows in a blink)."""
+    index = np.full(len(values), len(_THOUSANDTHS) - 1, dtype=np.int64)
+    known = ~np.isnan(values)
+    index[known] = np.clip(np.rint(values[known] * 1000), 0, 1000).astype(np.int64)
+    return _THOUSANDTHS[index]
+
+
+def _csv_field(text: str) -> str:
+    out = io.StringIO()
+    csv.writer(out, lineterminator="").writerow([text])
+    return out.getvalue()
+
+
 def csv_text(comparison: Comparison) -> str:
     documents = comparison.documents
     pairs = comparison.pairs
-    out = io.StringIO()
-    writer = csv.writer(out, lineterminator="\n")
-    writer.writerow(["a", "b", "score", "flagged", "b_kind", "pooled", *UNITS, "notes"])
-    notes = ["; ".join(d.notes) for d in documents]
-    names = [d.name for d in documents]
-    kinds = [d.kind for d in documents]
-    units = np.round(pairs.units, 3)
-    for p in range(len(pairs.a)):
-        a, b = int(pairs.a[p]), int(pairs.b[p])
-        note = "; ".join(f"{names[i]}: {notes[i]}" for i in (a, b) if notes[i])
-        writer.writerow([names[a], names[b], f"{pairs.score[p]:.3f}", "true" if comparison.flagged[p] else "false",
-                         kinds[b], f"{pairs.pooled[p]:.3f}", *(_number(v) for v in units[p]), note])
+    header = ",".join(["a", "b", "score", "flagged", "b_kind", "pooled", *UNITS, "notes"])
+    names = np.array([_csv_field(d.name) for d in documents], dtype=object)
+    kinds = np.array([d.kind for d in documents], dtype=object)
+    notes = np.array([_csv_field(f"{d.name}: {'; '.join(d.notes)}") if d.notes else "" for d in documents],
+                     dtype=object)
+    row_notes = np.full(len(pairs.a), "", dtype=object)
+    for p in np.flatnonzero((notes[pairs.a] != "") | (notes[pairs.b] != "")):
+        parts = [d for d in (documents[pairs.a[p]], documents[pairs.b[p]]) if d.notes]
+        row_notes[p] = _csv_field("; ".join(f"{d.name}: {'; '.join(d.notes)}" for d in parts))
+    flagged = np.where(comparison.flagged, "true", "false").astype(object)
+    columns = [names[pairs.a], names[pairs.b], _column(pairs.score), flagged, kinds[pairs.b], _column(pairs.pooled),
+               *(_column(pairs.units[:, u]) for u in range(len(UNITS))), row_notes]
+    lines = [header]
+    lines.extend(map(",".join, zip(*columns, strict=True)))
     for document in comparison.not_compared():
         why = "; ".join(document.notes) or NO_CODE
-        writer.writerow([document.name, "", "", "false", document.kind, "", *([""] * len(UNITS)),
-                         f"not compared: {why}"])
-    return out.getvalue()
+        lines.append(",".join([_csv_field(document.name), "", "", "false", document.kind, "", *([""] * len(UNITS)),
+                               _csv_field(f"not compared: {why}")]))
+    return "\n".join(lines) + "\n"
 
 
 # ---------------------------------------------------------------- the page
@@ -91,10 +112,18 @@ def _marked_tokens(comparison: Comparison, doc: int, other: int, unit: str) -> d
     return marked
 
 
+@functools.lru_cache(maxsize=256)
+def _layout(comparison_id: int, doc: int, texts: tuple[str, ...]) -> tuple[dict, list[dict]]:
+    """The unit streams of a document and the lines of each unit in each of its files."""
+    document = Document(name="", kind="", files=[(str(i), t) for i, t in enumerate(texts)])
+    streams, _ = unit_streams(document)
+    return streams, [normalize_source(text).lines for text in texts]
+
+
 def _side(comparison: Comparison, doc: int, other: int, unit: str) -> str:
     """One side of a unit: its lines with the shared tokens marked."""
     document = comparison.documents[doc]
-    streams, _ = unit_streams(document)
+    streams, unit_lines = _layout(id(comparison), doc, tuple(text for _, text in document.files))
     stream = streams.get(unit)
     if stream is None:
         return '<p class="absent">not in this document</p>'
@@ -115,7 +144,7 @@ def _side(comparison: Comparison, doc: int, other: int, unit: str) -> str:
         if unit == OTHER:
             shown = sorted({row for (f, row) in marks if f == file_index})
         else:
-            span = normalize_source(text).lines.get(unit)
+            span = unit_lines[file_index].get(unit)
             shown = list(range(span[0], span[1] + 1)) if span else []
         if not shown:
             continue
@@ -200,16 +229,16 @@ def html_text(comparison: Comparison) -> str:
     pairs = comparison.pairs
     documents = comparison.documents
     n_flagged = int(comparison.flagged.sum())
+    opened = _opened(comparison)
     rows = []
     for p in range(min(len(pairs.a), TABLE_ROWS)):
         a, b = int(pairs.a[p]), int(pairs.b[p])
         flagged = bool(comparison.flagged[p])
         cells = "".join(f'<td class="num">{_number(v)}</td>' for v in pairs.units[p])
-        link = f'<a href="#pair-{p + 1}">{p + 1}</a>' if _opened(comparison, p) else str(p + 1)
+        link = f'<a href="#pair-{p + 1}">{p + 1}</a>' if p in opened else str(p + 1)
         rows.append(f'<tr class="{"flagged" if flagged else "pair"}"><td>{link}</td><td>{_e(documents[a].name)}</td>'
                     f'<td>{_e(documents[b].name)}</td><td>{_e(documents[b].kind)}</td>'
                     f'<td class="num">{pairs.score[p]:.3f}</td><td>{"yes" if flagged else ""}</td>{cells}</tr>')
-    opened = [p for p in range(len(pairs.a)) if _opened(comparison, p)]
     sections = "\n".join(_pair_section(comparison, p, p + 1) for p in opened)
     problems = [f"{d.name}: not compared: {'; '.join(d.notes) or NO_CODE}"
                 for d in comparison.not_compared()]
@@ -260,10 +289,12 @@ is the mean of its best function and of all functions pooled. Highlighted:
 """
 
 
-def _opened(comparison: Comparison, p: int) -> bool:
+def _opened(comparison: Comparison) -> list[int]:
+    """The pairs opened side by side: the flagged ones (at most MAX_OPENED), else the best few."""
     if comparison.flagged.any():
-        return bool(comparison.flagged[p]) and p < MAX_OPENED
-    return p < OPENED_WHEN_NONE_FLAGGED and comparison.pairs.score[p] > 0
+        return np.flatnonzero(comparison.flagged)[:MAX_OPENED].tolist()
+    best = np.flatnonzero(comparison.pairs.score > 0)[:OPENED_WHEN_NONE_FLAGGED]
+    return best.tolist()
 
 
 def write_report(comparison: Comparison, out: Path) -> list[Path]:
