@@ -17,6 +17,7 @@ def svm_loss_naive(W, X, y, reg):
     n_samples = X.shape[0]
     n_cls = W.shape[1]
     total = 0.0
+    # go over every sample, then every wrong class
     for s in range(n_samples):
         row_scores = np.dot(X[s], W)
         target = row_scores[y[s]]
@@ -35,10 +36,11 @@ def svm_loss_naive(W, X, y, reg):
 def svm_loss_vectorized(W, X, y, reg):
     n = len(y)
     s = X @ W
+    # score of the right class, one per row
     true_s = np.take_along_axis(s, y.reshape(-1, 1), axis=1)
     m = s - true_s + 1.0
     m[np.arange(n), y] = 0.0
-    pos = m > 0
+    pos = m > 0  # where the hinge is active
     loss = np.where(pos, m, 0.0).sum() / n + reg * (W ** 2).sum()
     g = pos * 1.0
     g[np.arange(n), y] = -g.sum(axis=1)
@@ -51,7 +53,7 @@ def softmax_loss_naive(W, X, y, reg):
     dW = np.zeros_like(W)
     for idx in range(X.shape[0]):
         f = X[idx] @ W
-        f -= f.max()
+        f -= f.max()  # stability
         e = np.exp(f)
         p = e / e.sum()
         loss -= np.log(p[y[idx]])
@@ -70,6 +72,7 @@ def softmax_loss_vectorized(W, X, y, reg):
     e = np.exp(f)
     p = e / e.sum(axis=1)[:, None]
     loss = -np.log(p[np.arange(n), y]).mean() + reg * (W ** 2).sum()
+    # one-hot labels
     onehot = np.zeros_like(p)
     onehot[np.arange(n), y] = 1.0
     dW = X.T @ (p - onehot) / n + reg * 2.0 * W
@@ -83,6 +86,7 @@ def train(self, X, y, learning_rate=1e-3, reg=1e-5, num_iters=100, batch_size=20
         self.W = 0.001 * np.random.randn(d, c)
     history = []
     for step in range(num_iters):
+        # sample a minibatch with replacement
         pick = np.random.choice(n, size=batch_size, replace=True)
         xb, yb = X[pick, :], y[pick]
         value, gradient = self.loss(xb, yb, reg)
@@ -105,6 +109,7 @@ def svm_loss_naive(W, X, y, reg):
     grad = np.zeros_like(W)
     L = 0.0
     N, C = X.shape[0], W.shape[1]
+    # loop with while, the old way
     i = 0
     while i < N:
         sc = W.T.dot(X[i])
@@ -127,7 +132,7 @@ def svm_loss_vectorized(W, X, y, reg):
     idx = np.arange(N)
     correct = S[idx, y]
     hinge = np.clip(S - correct[:, None] + 1, 0, None)
-    hinge[idx, y] = 0
+    hinge[idx, y] = 0  # no margin for the right class
     L = np.sum(hinge) / N + reg * np.sum(np.square(W))
     mask = (hinge > 0).astype(float)
     mask[idx, y] -= np.sum(mask, axis=1)
@@ -142,6 +147,7 @@ def softmax_loss_naive(W, X, y, reg):
     for i in range(N):
         z = W.T.dot(X[i])
         z = z - np.amax(z)
+        # normalizer of the softmax
         denom = sum(np.exp(z[k]) for k in range(C))
         L += -z[y[i]] + np.log(denom)
         for k in range(C):
@@ -159,7 +165,7 @@ def softmax_loss_vectorized(W, X, y, reg):
     logsum = np.log(np.sum(np.exp(Z), axis=1))
     L = np.sum(logsum - Z[np.arange(N), y]) / N + reg * np.sum(np.square(W))
     P = np.exp(Z - logsum[:, None])
-    P[np.arange(N), y] -= 1
+    P[np.arange(N), y] -= 1  # gradient of the scores
     grad = X.T.dot(P) + 2 * reg * W
     return L, grad
 ''',
@@ -171,6 +177,7 @@ def train(self, X, y, learning_rate=1e-3, reg=1e-5, num_iters=100, batch_size=20
     losses = []
     it = 0
     while it < num_iters:
+        # random rows
         rows = np.random.randint(0, N, batch_size)
         L, grad = self.loss(X[rows], y[rows], reg)
         losses.append(L)

@@ -68,6 +68,7 @@ def compare(submissions: list[tuple[str, Path]], archives: list[Path] | None = N
     order = np.lexsort((rank[table.b], rank[table.a], -table.pooled, -table.score))
     table = PairTable(table.a[order], table.b[order], table.score[order], table.pooled[order],
                       table.units[order])
-    threshold = calibrate(table.score)
+    has_code = np.array([bool(p) for p in prints])
+    threshold = calibrate(table.score[has_code[table.a] & has_code[table.b]])
     flagged = table.score >= threshold.value
     return Comparison(documents, len(submissions), prints, indexes, table, flagged, threshold, warnings)
