@@ -130,19 +130,19 @@ def test_a_copy_of_a_mutant_is_closest_to_that_mutant_not_to_the_reference(tmp_p
 
 
 def test_untouched_stubs_are_not_similar(tmp_path):
+    """Only the release's text: nothing to compare, so in no pair, and listed on their own."""
     members = {"stub_a": STUB, "stub_b": STUB, "stub_c": STUB, **SOURCES}
     comparison, scores = _run(tmp_path, members)
-    for pair in (("stub_a", "stub_b"), ("stub_a", "stub_c"), ("stub_b", "stub_c")):
-        score, flagged, _ = scores[frozenset(pair)]
-        assert score == 0 and not flagged
+    assert not [pair for pair in scores if pair & {"stub_a", "stub_b", "stub_c"}]
     assert {d.name for d in comparison.not_compared()} == {"stub_a", "stub_b", "stub_c"}
+    assert len(scores) == 3
 
 
-def test_a_stub_with_its_docstrings_and_comments_edited_is_still_not_similar(tmp_path):
+def test_a_stub_with_its_comments_edited_is_still_not_similar(tmp_path):
     """Comments a student rewrites in the stubs are normalized away with the rest of the template."""
     edited = disguise_files(STUB, DISGUISES["comments"], seed=1)
-    _comparison, scores = _run(tmp_path, {"stub": STUB, "edited": edited, **SOURCES})
-    assert scores[frozenset(("stub", "edited"))][0] == 0
+    comparison, _scores = _run(tmp_path, {"stub": STUB, "edited": edited, **SOURCES})
+    assert {d.name for d in comparison.not_compared()} == {"stub", "edited"}
 
 
 def test_a_copy_of_an_archived_file_is_matched_to_that_file(tmp_path):

@@ -62,13 +62,17 @@ def compare(submissions: list[tuple[str, Path]], archives: list[Path] | None = N
     stub_hashes = template_hashes(template_texts() if template is None else template)
     prints, indexes = build_index(documents, stub_hashes)
     table = pair_table(indexes, len(submissions), len(documents))
+    # A document with no code of its own (unreadable, empty, untouched stubs) is in no pair:
+    # the report lists it on its own, saying why.
+    has_code = np.array([bool(p) for p in prints], dtype=bool)
     by_name = sorted(range(len(documents)), key=lambda i: (documents[i].name, i))
     rank = np.empty(len(documents), dtype=np.int64)
     rank[by_name] = np.arange(len(documents))
-    order = np.lexsort((rank[table.b], rank[table.a], -table.pooled, -table.score))
+    keep = has_code[table.a] & has_code[table.b]
+    order = np.flatnonzero(keep)[np.lexsort((rank[table.b[keep]], rank[table.a[keep]], -table.pooled[keep],
+                                             -table.score[keep]))]
     table = PairTable(table.a[order], table.b[order], table.score[order], table.pooled[order],
                       table.units[order])
-    has_code = np.array([bool(p) for p in prints])
-    threshold = calibrate(table.score[has_code[table.a] & has_code[table.b]])
+    threshold = calibrate(table.score)
     flagged = table.score >= threshold.value
     return Comparison(documents, len(submissions), prints, indexes, table, flagged, threshold, warnings)
