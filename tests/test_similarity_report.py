@@ -162,3 +162,34 @@ def test_the_page_renders_in_headless_chromium_with_the_regions_marked(tmp_path)
     image = Image.open(shot).convert("RGB")
     share = {rgb: n for n, rgb in image.getcolors(maxcolors=1 << 22)}
     assert share.get((0xF4, 0xA2, 0x61), 0) > 3000  # the highlighted regions drew
+
+
+def test_nbgrader_similarity_reads_the_submitted_folders(tmp_path):
+    course = tmp_path / "course"
+    for student, texts in (("s001", SOURCES["independent_correct"]), ("s002", SOURCES["independent_buggy"]),
+                           ("s003", disguise_files(SOURCES["independent_buggy"], combined, seed=4))):
+        folder = write_submission(course / "submitted" / student / "linear_classifiers", texts)
+        (folder / "svm.ipynb").write_text('{"cells": []}')
+    (course / "submitted" / "s004" / "other_assignment").mkdir(parents=True)
+    result = CliRunner().invoke(main, ["nbgrader", "similarity", str(course), "linear_classifiers"])
+    assert result.exit_code == 0, result.output
+    rows = _rows((course / "similarity" / "linear_classifiers" / "similarity.csv").read_text())
+    assert len(rows) == 3 and {rows[0]["a"], rows[0]["b"]} == {"s002", "s003"} and rows[0]["flagged"] == "true"
+    result = CliRunner().invoke(main, ["nbgrader", "similarity", str(course), "nothing_here"])
+    assert result.exit_code == 1 and "no student has submitted nothing_here" in result.output
+
+
+def test_grade_similarity_adds_the_report_to_a_batch_and_the_class_report_links_it(tmp_path):
+    folder = tmp_path / "class"
+    write_submission(folder / "alice", SOURCES["independent_correct"])
+    write_submission(folder / "mallory", disguise_files(SOURCES["independent_correct"], combined, seed=1))
+    write_submission(folder / "stub", STUB)
+    out = tmp_path / "graded"
+    result = CliRunner().invoke(main, ["grade", str(folder), "--out", str(out), "--similarity", "--workers", "2"])
+    assert result.exit_code == 0, result.output
+    rows = _rows((out / "similarity.csv").read_text())
+    assert {rows[0]["a"], rows[0]["b"]} == {"alice", "mallory"}
+    assert (out / "alice" / "results.json").is_file()
+    assert '<a href="similarity.html">' in (out / "report.html").read_text()
+    result = CliRunner().invoke(main, ["grade", str(folder / "alice"), "--similarity"])
+    assert result.exit_code == 2 and "give --out DIR" in result.output
