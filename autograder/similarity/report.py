@@ -113,7 +113,7 @@ def _marked_tokens(comparison: Comparison, doc: int, other: int, unit: str) -> d
 
 
 @functools.lru_cache(maxsize=256)
-def _layout(comparison_id: int, doc: int, texts: tuple[str, ...]) -> tuple[dict, list[dict]]:
+def _layout(texts: tuple[str, ...]) -> tuple[dict, list[dict]]:
     """The unit streams of a document and the lines of each unit in each of its files."""
     document = Document(name="", kind="", files=[(str(i), t) for i, t in enumerate(texts)])
     streams, _ = unit_streams(document)
@@ -123,7 +123,7 @@ def _layout(comparison_id: int, doc: int, texts: tuple[str, ...]) -> tuple[dict,
 def _side(comparison: Comparison, doc: int, other: int, unit: str) -> str:
     """One side of a unit: its lines with the shared tokens marked."""
     document = comparison.documents[doc]
-    streams, unit_lines = _layout(id(comparison), doc, tuple(text for _, text in document.files))
+    streams, unit_lines = _layout(tuple(text for _, text in document.files))
     stream = streams.get(unit)
     if stream is None:
         return '<p class="absent">not in this document</p>'
@@ -211,7 +211,7 @@ th, td { border-bottom: 1px solid #e4e8ef; padding: .25rem .5rem; text-align: le
 td.num { text-align: right; font-variant-numeric: tabular-nums; }
 tr.flagged td { background: #fdecea; }
 .flag { color: #b3261e; font-weight: 700; }
-.sides { display: grid; grid-template-columns: 1fr 1fr; gap: .6rem; }
+.sides { display: grid; grid-template-columns: minmax(0, 1fr) minmax(0, 1fr); gap: .6rem; }
 .heads div { font-weight: 600; }
 pre { margin: 0 0 .4rem 0; font-size: .75rem; background: #f7f8fb; padding: .3rem .4rem; overflow: auto;
       max-height: 30rem; }
