@@ -187,3 +187,22 @@ def test_code_the_whole_class_shares_weighs_little(tmp_path):
     units = dict(zip(UNITS, comparison.pairs.units[p], strict=True))
     assert units["svm_loss_vectorized"] < 0.1 < 0.9 < units["softmax_loss_vectorized"]
     assert sum(flagged for _, flagged, _ in scores.values()) == 1
+
+
+def test_the_report_is_the_same_whether_fingerprinted_in_one_process_or_several(tmp_path, monkeypatch):
+    """Large classes are fingerprinted by one process per core; the numbers must not change."""
+    from autograder.similarity import index
+    from autograder.similarity.report import csv_text
+
+    members = {}
+    for k in range(12):
+        source = list(SOURCES)[k % len(SOURCES)]
+        how = list(HOWS.values())[k % len(HOWS)]
+        members[f"student{k:03d}"] = disguise_files(SOURCES[source], how, seed=k)
+    submissions = [(name, write_submission(tmp_path / name, texts)) for name, texts in members.items()]
+    monkeypatch.setattr(index.os, "sched_getaffinity", lambda pid: {0, 1}, raising=False)
+    monkeypatch.setattr(index, "PARALLEL_FROM", 8)
+    several = csv_text(compare(submissions))
+    monkeypatch.setattr(index, "PARALLEL_FROM", 10**9)
+    one = csv_text(compare(submissions))
+    assert several == one and several.count("\n") == 1 + len(members) * (len(members) - 1) // 2
