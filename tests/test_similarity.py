@@ -202,7 +202,16 @@ def test_the_report_is_the_same_whether_fingerprinted_in_one_process_or_several(
     submissions = [(name, write_submission(tmp_path / name, texts)) for name, texts in members.items()]
     monkeypatch.setattr(index.os, "sched_getaffinity", lambda pid: {0, 1}, raising=False)
     monkeypatch.setattr(index, "PARALLEL_FROM", 8)
+    pools = []
+
+    class CountedPool(index.ProcessPoolExecutor):
+        def __init__(self, *args, **kwargs):
+            pools.append(kwargs.get("max_workers"))
+            super().__init__(*args, **kwargs)
+
+    monkeypatch.setattr(index, "ProcessPoolExecutor", CountedPool)
     several = csv_text(compare(submissions))
+    assert pools == [2]
     monkeypatch.setattr(index, "PARALLEL_FROM", 10**9)
     one = csv_text(compare(submissions))
     assert several == one and several.count("\n") == 1 + len(members) * (len(members) - 1) // 2
