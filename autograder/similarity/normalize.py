@@ -7,9 +7,9 @@ structure of the code and drops the rest:
   inside brackets and indentation are dropped; the end of a statement (a line break or
   `;`) is one token;
 - every name a student chooses (variables, parameters, helpers) becomes `V`; keywords,
-  builtins (`range`, `len`...), `np`/`numpy`/`self` and attribute names (`.dot`,
-  `.shape`, `.sum`) are kept, since they carry the method and a renaming rarely
-  touches them;
+  builtins (`range`, `len`...), `np`/`numpy`/`self`, attribute names (`.dot`, `.shape`,
+  `.sum`) and keyword-argument names (`axis=1`) are kept, since they carry the method
+  and a renaming leaves them alone;
 - numbers become `N` and strings `S`.
 
 The stream is split into units: each graded function (the names of
@@ -33,8 +33,6 @@ import keyword
 import tokenize
 import zlib
 from dataclasses import dataclass, field
-
-import numpy as np
 
 from autograder.catalogue.mutants import CLASS_OF_FUNCTION, FILE_OF_FUNCTION
 
@@ -278,7 +276,3 @@ def normalize_source(text: str) -> FileTokens:
     lines = dict(spans)
     return FileTokens(units=units, lines=lines, notes=notes)
 
-
-def as_array(ids: list[int]) -> np.ndarray:
-    """Token numbers as the unsigned 64-bit array the fingerprints are computed from."""
-    return np.asarray(ids, dtype=np.uint64)
