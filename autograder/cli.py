@@ -80,6 +80,7 @@ main.add_lazy_command("gradescope", "autograder.gradescope.build:gradescope_grou
 main.add_lazy_command("demo", "autograder.demo:demo_command")
 main.add_lazy_command("audit", "autograder.catalogue.audit:audit_command")
 main.add_lazy_command("doctor", "autograder.sandbox.doctor:doctor_command")
+main.add_lazy_command("similarity", "autograder.similarity.command:similarity_command")
 
 if __name__ == "__main__":
     main()

@@ -234,7 +234,7 @@ def _check_row(check: CheckSummary) -> str:
 
 
 def report_html(rows: list[tuple[str, dict]], title: str = "CS231n linear classifiers: class report",
-                png_name: str | None = "histogram.png") -> str:
+                png_name: str | None = "histogram.png", similarity_name: str | None = None) -> str:
     documents = [document for _, document in rows]
     scores = [float(document.get("score", 0)) for document in documents]
     max_score = class_max_score(documents)
@@ -249,6 +249,9 @@ def report_html(rows: list[tuple[str, dict]], title: str = "CS231n linear classi
         summary = "No submission graded yet."
     png = (f' A <a href="{urllib.parse.quote(png_name)}">PNG version</a> of the histogram is beside this page.'
            if png_name else "")
+    similarity = (f'<p id="similarity">Similarity report: <a href="{urllib.parse.quote(similarity_name)}">'
+                  f"{_e(similarity_name)}</a> (a flag is a reason to look, not a verdict).</p>\n"
+                  if similarity_name else "")
     submissions = "\n".join(
         f'<tr><td><a href="{urllib.parse.quote(name)}/results.json">{_e(name)}</a></td>'
         f'<td class="num">{float(document.get("score", 0)):g}</td></tr>'
@@ -264,7 +267,7 @@ def report_html(rows: list[tuple[str, dict]], title: str = "CS231n linear classi
 <body>
 <h1>{_e(title)}</h1>
 <p class="summary" id="summary">{summary}</p>
-
+{similarity}
 <section id="histogram">
 <h2>Scores</h2>
 {histogram_svg(bars)}
@@ -322,6 +325,8 @@ def write_class_report(out: Path, rows: list[tuple[str, dict]]) -> list[Path]:
         write_atomically_bytes(out / png_name, histogram_png(
             histogram(scores, class_max_score(documents)), f"Scores ({len(scores)} submissions)"))
         written.append(out / png_name)
-    write_atomically(out / "report.html", report_html(rows, png_name=png_name))
+    # `autograder grade --similarity` writes the similarity report first: linked when it is there.
+    similarity = "similarity.html" if (out / "similarity.html").is_file() else None
+    write_atomically(out / "report.html", report_html(rows, png_name=png_name, similarity_name=similarity))
     written.append(out / "report.html")
     return written

@@ -11,7 +11,7 @@ import click
 
 def grade_batch(arguments: tuple[Path, ...], out: Path | None, results_path: Path | None = None,
                 quiet: bool = False, workers: int | None = None, regrade: bool = False,
-                scheduler: str | None = None) -> None:
+                scheduler: str | None = None, similarity: bool = False) -> None:
     from rich.console import Console
     from rich.markup import escape
     from rich.progress import (
@@ -38,6 +38,12 @@ def grade_batch(arguments: tuple[Path, ...], out: Path | None, results_path: Pat
         raise click.ClickException(str(exc)) from None
 
     console = Console(stderr=False)
+    if similarity:
+        # Before grading: the class report written at the end of the batch links to it.
+        from autograder.similarity.command import run_similarity
+
+        run_similarity([(s.name, s) for s in submissions], out, [],
+                       echo=(lambda line: None) if quiet else (lambda line: console.print(line, markup=False)))
     progress = Progress(
         TextColumn("[bold]grading"), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn(),
         TextColumn("eta"), TimeRemainingColumn(), TextColumn("{task.fields[last]}"),

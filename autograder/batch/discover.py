@@ -17,7 +17,8 @@ from pathlib import Path
 from autograder.paths import GRADED_FILES
 
 GRADED_NAMES = tuple(Path(relative).name for relative in GRADED_FILES)
-RESERVED_NAMES = frozenset({"grades.csv", "report.html", "histogram.png", ".batch.lock"})
+RESERVED_NAMES = frozenset({"grades.csv", "report.html", "histogram.png", ".batch.lock",
+                            "similarity.csv", "similarity.html"})
 """Files the batch writes in the output folder, beside the submissions' folders."""
 IGNORED_FOLDERS = frozenset({"__MACOSX", "__pycache__"})
 

@@ -20,8 +20,10 @@ import click
 @click.option("--regrade", is_flag=True, help="Batch: grade again the submissions that already have results in OUT.")
 @click.option("--scheduler", default=None, metavar="ADDRESS",
               help="Batch: send it to a Dask distributed scheduler, e.g. tcp://host:8786 (extra 'distributed').")
+@click.option("--similarity", is_flag=True,
+              help="Batch: also write the similarity report (OUT/similarity.csv, OUT/similarity.html).")
 def grade_command(submissions: tuple[Path, ...], results_path: Path | None, quiet: bool, out: Path | None,
-                  workers: int | None, regrade: bool, scheduler: str | None) -> None:
+                  workers: int | None, regrade: bool, scheduler: str | None, similarity: bool) -> None:
     """Grade one submission folder (the student's copy of the release folder), or a batch.
 
     A batch: several SUBMISSIONS, or one folder whose subfolders are the submissions,
@@ -31,10 +33,10 @@ def grade_command(submissions: tuple[Path, ...], results_path: Path | None, quie
         from autograder.batch.command import grade_batch
 
         grade_batch(submissions, out, results_path=results_path, quiet=quiet, workers=workers,
-                    regrade=regrade, scheduler=scheduler)
+                    regrade=regrade, scheduler=scheduler, similarity=similarity)
         return
-    if workers is not None or regrade or scheduler is not None:
-        raise click.UsageError("--workers, --regrade and --scheduler grade a batch: give --out DIR")
+    if workers is not None or regrade or scheduler is not None or similarity:
+        raise click.UsageError("--workers, --regrade, --scheduler and --similarity grade a batch: give --out DIR")
     submission = submissions[0]
     if not submission.exists():
         raise click.ClickException(f"{submission}: no such folder")

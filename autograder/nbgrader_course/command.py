@@ -143,3 +143,27 @@ def autograde_command(course_dir: Path, assignment: str, student: str | None, fo
     if outcome.nbgrader_failed:
         click.echo(f"nbgrader autograde reported errors:\n{outcome.nbgrader_failed}", err=True)
         click.get_current_context().exit(1)
+
+
+@nbgrader_command.command("similarity")
+@click.argument("course_dir", type=click.Path(path_type=Path))
+@click.argument("assignment", default=ASSIGNMENT)
+@click.option("--out", "out", type=click.Path(path_type=Path), default=None,
+              help="Folder for similarity.csv and similarity.html (default: COURSE_DIR/similarity/ASSIGNMENT).")
+@click.option("--archive", "archives", multiple=True, type=click.Path(path_type=Path),
+              help="A folder of earlier or public solutions (every .py file below it). Repeat for several.")
+def similarity_command(course_dir: Path, assignment: str, out: Path | None, archives: tuple[Path, ...]) -> None:
+    """Similarity report of the collected submissions (submitted/STUDENT/ASSIGNMENT).
+
+    Compares the students' graded Python modules only, never the notebooks. A flag is a
+    reason to look, not a verdict.
+    """
+    from autograder.nbgrader_course.workflow import submitted_students
+    from autograder.similarity.command import run_similarity
+
+    students = submitted_students(course_dir, assignment)
+    if not students:
+        _fail(FileNotFoundError(f"{course_dir / 'submitted'}: no student has submitted {assignment} "
+                                "(run nbgrader collect or zip_collect first)"))
+    submissions = [(student, course_dir / "submitted" / student / assignment) for student in students]
+    run_similarity(submissions, out or course_dir / "similarity" / assignment, list(archives))
