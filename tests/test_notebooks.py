@@ -307,9 +307,8 @@ def test_inline_questions_are_where_the_assignment_puts_them():
 def _execute(name, tmp_path, monkeypatch, formulation=None):
     """Run the notebook beside a copy of the reference cs231n package; returns (nb, seconds).
 
-    With a formulation, the notebook is rendered for it and runs against losses that
-    are that formulation's own (`Formulation.svm_loss_and_gradient`, straight from
-    the math), standing in for the course's reference solutions.
+    With a formulation, the notebook is rendered for it and runs against the course's
+    reference solutions rendered for it (what `autograder build` writes to solutions/).
     """
     import nbclient
 
@@ -338,14 +337,12 @@ def _execute(name, tmp_path, monkeypatch, formulation=None):
 
 
 def _formulation_losses(classifiers, form):
-    for module, loss in (("linear_svm", "svm"), ("softmax", "softmax")):
-        (classifiers / f"{module}.py").write_text(
-            "from autograder.formulation import Formulation\n\n"
-            f"_COURSE = {form!r}\n\n\n"
-            f"def {loss}_loss_naive(W, X, y, reg):\n"
-            f"    return _COURSE.{loss}_loss_and_gradient(W, X, y, reg)\n\n\n"
-            f"{loss}_loss_vectorized = {loss}_loss_naive\n"
-        )
+    """The course's reference solutions for `form`, as `autograder build` renders them."""
+    from autograder.release.course_solutions import rendered_source
+
+    for module in ("linear_svm", "softmax"):
+        relative = f"cs231n/classifiers/{module}.py"
+        (classifiers / f"{module}.py").write_text(rendered_source(relative, form), encoding="utf-8")
 
 
 def _outputs(nb):
@@ -434,8 +431,9 @@ def _check_sklearn(comparison, ours_label):
 
 
 def test_notebooks_run_for_another_formulation(tmp_path, monkeypatch):
-    """Squared hinge, delta 2, L1 at scale 0.5: the sanity checks expect its numbers and the
-    gradient checks pass (at weights kept away from the L1 kinks)."""
+    """Squared hinge, delta 2, L1 at scale 0.5, against its own rendered reference: the
+    sanity checks expect its numbers, naive and vectorized agree, and the gradient checks
+    pass (at weights kept away from the L1 kinks)."""
     expected_svm = OTHER.svm_loss_at_zero(10)
     for name in NOTEBOOKS:
         nb, _ = _execute(name, tmp_path / name, monkeypatch, formulation=OTHER)
@@ -446,6 +444,8 @@ def test_notebooks_run_for_another_formulation(tmp_path, monkeypatch):
         if prefix == "svm":
             assert abs(_number(r"loss: ([0-9.]+)", sanity) - expected_svm) < 0.5
             assert f"expected about (C - 1) * 2**2 = {expected_svm:g}" in sanity
+            assert "difference: 0.000000" in out["svm-vectorized-loss"][0]
+            assert "difference: 0.000000" in out["svm-vectorized-grad"][0]
         else:
             assert abs(_number(r"loss: ([0-9.]+)", sanity) - OTHER.softmax_loss_at_zero(10)) < 0.05
         _check_sklearn(out[f"{prefix}-sklearn"][0], "your linear SVM" if prefix == "svm" else "your Softmax")

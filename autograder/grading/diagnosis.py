@@ -42,6 +42,7 @@ from autograder.catalogue.mutants import (
     apply_mutant,
 )
 from autograder.formulation import Formulation, current
+from autograder.grading.session import Observation
 from autograder.paths import solutions_dir
 
 LINE_PREFIX = "Likely mistake: "
@@ -77,15 +78,6 @@ class Diagnosis:
 
     def line(self) -> str:
         return LINE_PREFIX + self.text
-
-
-@dataclass
-class Observation:
-    """One request the grader made for a function and the child's answer to it."""
-
-    check: str | None
-    request: dict
-    answer: dict
 
 
 # ------------------------------------------------------------------ the catalogue

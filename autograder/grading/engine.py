@@ -11,7 +11,7 @@ import time
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from autograder.grading import diagnosis, example_cache
+from autograder.grading import example_cache
 from autograder.grading.failure import Failure
 from autograder.grading.properties import for_function
 from autograder.grading.properties.base import EXAMPLES
@@ -81,6 +81,10 @@ def grade_function(session: Session, rubric: FunctionRubric) -> list[TestResult]
     problem = session.problem_with(function)
     if problem:
         note = f"{display} could not be graded: {problem}"
+        from autograder.grading import (
+            diagnosis,  # only for a failing function: it loads the catalogue
+        )
+
         crash = diagnosis.diagnose_crash(problem, session.source(function), function)
         return explain([result(pid, None, note) for pid in rubric.points], [crash] if crash else [])
 
@@ -107,6 +111,8 @@ def grade_function(session: Session, rubric: FunctionRubric) -> list[TestResult]
     failed = tuple(r.property for r in results if r.status == "failed" and not r.output.startswith(NOT_GRADED_YET))
     if not failed:
         return results
+    from autograder.grading import diagnosis  # only for a failing function: it loads the catalogue
+
     started = time.perf_counter()
     found = diagnosis.diagnose(session, function, failed)
     spent = session.timings.setdefault("diagnosis", {"seconds": 0.0, "functions": 0})

@@ -13,9 +13,9 @@ import shutil
 import tempfile
 import time
 import tokenize
+from dataclasses import dataclass
 from pathlib import Path
 
-from autograder.grading.diagnosis import Observation
 from autograder.paths import GRADED_FILES, assignment_dir
 from autograder.sandbox.process import ChildFailure, ChildProcess, Limits, acquire
 
@@ -93,6 +93,16 @@ def decode_source(data: bytes) -> str:
     encoding, _ = tokenize.detect_encoding(io.BytesIO(data).readline)
     return data.decode(encoding).removeprefix("\ufeff")
 
+
+
+@dataclass
+class Observation:
+    """One request the grader made for a function and the child's answer to it (kept so that
+    a failing function can be diagnosed without asking the child again: `grading.diagnosis`)."""
+
+    check: str | None
+    request: dict
+    answer: dict
 
 class Session:
     """Stage a submission, run its child, answer the properties' requests."""

@@ -143,7 +143,7 @@ class Property:
     def ladder(self, function: str) -> tuple:
         """The simplest inputs of the small strategy, simplest first (drawn once per process)."""
         key = self.strategy_key(function)
-        drawn = EXAMPLES.get((self.id, f"ladder/{key}"))
+        drawn = EXAMPLES.get((self.id, f"ladder/{_course_key(key)}"))
         if drawn is not None:  # without building the strategy: that would import hypothesis
             return drawn
         strategy = self.strategy(function, small=True)
@@ -164,7 +164,7 @@ class Property:
 
     def generated_cases(self, function: str) -> tuple:
         key = self.strategy_key(function)
-        drawn = EXAMPLES.get((self.id, key))
+        drawn = EXAMPLES.get((self.id, _course_key(key)))
         if drawn is not None:  # without building the strategy: that would import hypothesis
             return drawn
         strategy = self.strategy(function)
