@@ -234,7 +234,7 @@ def press_and_read_modal(driver, button_css: str, seconds: float = SLOW) -> str:
     # Bootstrap adds the class "in" once the dialog has faded in.
     modal = wait(driver, seconds).until(EC.visibility_of_element_located(
         (By.CSS_SELECTOR, "#success-modal.in, #error-modal.in")))
-    text = modal.text
+    text = modal.get_attribute("textContent")  # the whole dialog, whatever is scrolled out of view
     assert modal.get_attribute("id") == "success-modal", f"{text[:1000]}\n...\n{text[-3000:]}"
     wait(driver).until(EC.element_to_be_clickable((By.CSS_SELECTOR, "#success-modal button.close"))).click()
     wait(driver).until(lambda d: not d.find_elements(By.CSS_SELECTOR, ".modal-backdrop"))
