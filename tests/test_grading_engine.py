@@ -374,13 +374,13 @@ def test_drawn_examples_do_not_depend_on_the_modules_loaded(tmp_path, monkeypatc
     batch workers and tests load different ones, and must still draw the same examples."""
     import importlib
 
-    from autograder.grading.properties.base import _case_key, _draw
+    from autograder.grading.properties.base import _draw, case_key
 
     prop = for_function("svm_loss_naive")["matches_reference"]
-    before = [_case_key(case) for case in _draw(prop, "svm", prop.strategy("svm_loss_naive"), 30)]
+    before = [case_key(case) for case in _draw(prop, "svm", prop.strategy("svm_loss_naive"), 30)]
     (tmp_path / "constants_module.py").write_text(
         "".join(f"VALUE_{i} = {value}\n" for i, value in enumerate(range(-199, 200, 7))))
     monkeypatch.syspath_prepend(str(tmp_path))
     importlib.import_module("constants_module")
-    after = [_case_key(case) for case in _draw(prop, "svm", prop.strategy("svm_loss_naive"), 30)]
+    after = [case_key(case) for case in _draw(prop, "svm", prop.strategy("svm_loss_naive"), 30)]
     assert before == after

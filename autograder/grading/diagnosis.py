@@ -42,6 +42,7 @@ from autograder.catalogue.mutants import (
     apply_mutant,
 )
 from autograder.formulation import Formulation, current
+from autograder.grading.properties.base import case_key
 from autograder.grading.session import Observation
 from autograder.paths import solutions_dir
 
@@ -360,17 +361,6 @@ def _loop_kind(source: str, function: str) -> str | None:
 # ------------------------------------------------------------------ choosing the inputs
 
 
-def _key(request: dict) -> bytes:
-    parts = []
-    for name in sorted(request):
-        value = request[name]
-        if isinstance(value, np.ndarray):
-            parts.append(f"{name}:{value.dtype.str}{value.shape}:".encode() + value.tobytes())
-        else:
-            parts.append(f"{name}={value!r}".encode())
-    return b"|".join(parts)
-
-
 def select(observations: list[Observation], failed: tuple[str, ...],
            budget: tuple[int, int, int] = (PER_FAILED_CHECK, PER_PASSED_CHECK, MAX_OBSERVATIONS)) -> list[Observation]:
     """The recorded inputs to match on: the failed checks' first, then a few of every other check.
@@ -391,7 +381,7 @@ def select(observations: list[Observation], failed: tuple[str, ...],
         for observation in _spread(by_check.get(check, []), quota):
             if len(chosen) == at_most:
                 return chosen
-            key = _key(observation.request)
+            key = case_key(observation.request)
             if key not in seen:
                 seen.add(key)
                 chosen.append(observation)

@@ -281,13 +281,7 @@ class Session:
         """
         keys = [(job["cls"], job["X"].tobytes(), job["X"].shape, job["y"].tobytes(), repr(job["calls"]),
                  job["seed"], job["record"]) for job in jobs]
-        pending = {key: job for key, job in zip(keys, jobs, strict=True) if key not in self._trained}
-        if pending:
-            answer = self.request("train", {"op": "train_each", "jobs": [{"op": "train"} | job for job in pending.values()]})
-            answers = answer.get("answers")
-            if isinstance(answers, list) and len(answers) == len(pending):  # else each asks on its own
-                for (key, job), one in zip(pending.items(), answers, strict=True):
-                    self._trained[key] = ({"op": "train"} | job, one)
+        self._ahead("train", self._trained, keys, jobs)
 
     def predict(self, cls: str, W, X) -> dict:
         """Predict in the child; remembered, because two properties judge the same inputs."""
@@ -302,13 +296,19 @@ class Session:
     def predict_ahead(self, jobs: list[dict]) -> None:
         """Predictions that `predict` will be asked for (its keyword arguments), in one round trip."""
         keys = [(job["cls"], job["W"].tobytes(), job["W"].shape, job["X"].tobytes(), job["X"].shape) for job in jobs]
-        pending = {key: job for key, job in zip(keys, jobs, strict=True) if key not in self._predicted}
-        if pending:
-            answer = self.request("predict", {"op": "predict_each", "jobs": [{"op": "predict"} | job for job in pending.values()]})
-            answers = answer.get("answers")
-            if isinstance(answers, list) and len(answers) == len(pending):  # else each asks on its own
-                for (key, job), one in zip(pending.items(), answers, strict=True):
-                    self._predicted[key] = ({"op": "predict"} | job, one)
+        self._ahead("predict", self._predicted, keys, jobs)
+
+    def _ahead(self, op: str, remembered: dict, keys: list[tuple], jobs: list[dict]) -> None:
+        """Send the jobs not yet `remembered` in one `<op>_each` request and remember each
+        (request, answer); when the child cannot answer them all, each asks on its own later."""
+        pending = {key: job for key, job in zip(keys, jobs, strict=True) if key not in remembered}
+        if not pending:
+            return
+        answer = self.request(op, {"op": f"{op}_each", "jobs": [{"op": op} | job for job in pending.values()]})
+        answers = answer.get("answers")
+        if isinstance(answers, list) and len(answers) == len(pending):
+            for (key, job), one in zip(pending.items(), answers, strict=True):
+                remembered[key] = ({"op": op} | job, one)
 
     def _store(self, function: str, case: dict) -> None:
         """Send the large CS231n-size arrays to the child once per child."""

@@ -193,7 +193,7 @@ class Property:
         @seed(_seed_of(self, self.strategy_key(function)))
         @given(strategy)
         def prop(case):
-            key = _case_key(case)
+            key = case_key(case)
             if key in seen:
                 raise seen[key]
             if crashed:
@@ -239,7 +239,7 @@ class _BudgetSpent(BaseException):
         self.failure = failure
 
 
-def _case_key(case) -> bytes:
+def case_key(case) -> bytes:
     """A byte string identifying an input (arrays by dtype, shape and content)."""
     parts = []
     for name in sorted(case):
@@ -312,8 +312,8 @@ def _ladder(prop: Property, key: str, strategy) -> tuple:
     cache_key = (prop.id, f"ladder/{_course_key(key)}")
     with HYPOTHESIS_LOCK:
         if cache_key not in EXAMPLES:
-            distinct = {_case_key(case): case for case in _draw(prop, f"ladder/{key}", strategy, LADDER_DRAWS)}
-            EXAMPLES[cache_key] = tuple(sorted(distinct.values(), key=lambda case: (simplicity(case), _case_key(case))))
+            distinct = {case_key(case): case for case in _draw(prop, f"ladder/{key}", strategy, LADDER_DRAWS)}
+            EXAMPLES[cache_key] = tuple(sorted(distinct.values(), key=lambda case: (simplicity(case), case_key(case))))
         return EXAMPLES[cache_key]
 
 
