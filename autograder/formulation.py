@@ -28,8 +28,11 @@ import os
 import tomllib
 from dataclasses import dataclass
 from pathlib import Path
+from typing import TYPE_CHECKING
 
-import numpy as np
+if TYPE_CHECKING:
+    import numpy as np
+
 
 COURSE_FILE = "course.toml"
 
@@ -74,23 +77,27 @@ class Formulation:
     # ------------------------------------------------------------- the math
     def reg_term(self, W: np.ndarray) -> float:
         """R(W) times the course's scale (multiply by reg for the loss term)."""
+        import numpy as np  # here, not at import: `autograder` starts before numpy is needed
         W = np.asarray(W, float)
         r = np.sum(W * W) if self.reg_kind == "l2" else np.sum(np.abs(W))
         return float(self.reg_scale * r)
 
     def reg_gradient(self, W: np.ndarray) -> np.ndarray:
         """The gradient of reg_term (multiply by reg for the gradient term); sign(W) is 0 at 0."""
+        import numpy as np  # here, not at import: `autograder` starts before numpy is needed
         W = np.asarray(W, float)
         g = 2.0 * W if self.reg_kind == "l2" else np.sign(W)
         return self.reg_scale * g
 
     def hinge(self, margins: np.ndarray) -> np.ndarray:
         """The per-class SVM loss of margins m = s_j - s_yi + delta (any shape)."""
+        import numpy as np  # here, not at import: `autograder` starts before numpy is needed
         m = np.maximum(0.0, np.asarray(margins, float))
         return m * m if self.svm_loss == "squared_hinge" else m
 
     def hinge_slope(self, margins: np.ndarray) -> np.ndarray:
         """d hinge / d margin: 1 for a positive margin (hinge), 2 * max(0, m) (squared hinge)."""
+        import numpy as np  # here, not at import: `autograder` starts before numpy is needed
         m = np.asarray(margins, float)
         if self.svm_loss == "squared_hinge":
             return 2.0 * np.maximum(0.0, m)
@@ -98,6 +105,7 @@ class Formulation:
 
     def svm_loss_and_gradient(self, W, X, y, reg) -> tuple[float, np.ndarray]:
         """The SVM loss and gradient of this formulation, straight from SPEC (for checks, not speed)."""
+        import numpy as np  # here, not at import: `autograder` starts before numpy is needed
         W, X, y = np.asarray(W, float), np.asarray(X, float), np.asarray(y)
         n = X.shape[0]
         rows = np.arange(n)
@@ -115,6 +123,7 @@ class Formulation:
 
     def softmax_loss_and_gradient(self, W, X, y, reg) -> tuple[float, np.ndarray]:
         """The Softmax loss and gradient with this formulation's regularization."""
+        import numpy as np  # here, not at import: `autograder` starts before numpy is needed
         W, X, y = np.asarray(W, float), np.asarray(X, float), np.asarray(y)
         n = X.shape[0]
         rows = np.arange(n)

@@ -44,10 +44,12 @@ def make_class(folder: Path, count: int) -> None:
     import similarity_disguises as disguises
 
     from autograder.catalogue.mutants import apply_mutant, catalogue_path, load_mutants
+    from autograder.formulation import current
     from autograder.paths import GRADED_FILES, solutions_dir
 
     reference = {relative: (solutions_dir() / relative).read_text(encoding="utf-8") for relative in GRADED_FILES}
-    origins = [None, *load_mutants(ROOT / "tests" / "corpus" / "correct_variants.toml"), *load_mutants(catalogue_path())]
+    entries = [*load_mutants(ROOT / "tests" / "corpus" / "correct_variants.toml"), *load_mutants(catalogue_path())]
+    origins = [None, *(m for m in entries if m.admits(current()))]  # those written for the course
     hows = [*disguises.DISGUISES.values(), disguises.combined, None]
     for index in range(count):
         mutant = origins[index % len(origins)]
