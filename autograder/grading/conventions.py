@@ -51,11 +51,6 @@ def _common_hint(course: Formulation, matches: list[Formulation]) -> str | None:
     return f"your function follows another formulation: {'; '.join(words)} (see the docstring and course.toml)."
 
 
-def follows(course: Formulation, other: Formulation) -> str:
-    """The hint for a submission that follows `other` instead of the course's formulation."""
-    return _common_hint(course, [other])
-
-
 def svm_loss_at_zero(num_classes: int, at_zero: float) -> str | None:
     """A hint when the SVM loss at W = 0 is another formulation's ((C-1)*delta, (C-1)*delta**2)."""
     course = current()

@@ -224,7 +224,7 @@ def _run_train(module, request: dict) -> dict:
     Seeds numpy's and Python's global generators like the child does, and restores
     them afterwards: the grader's own randomness is left as it was.
     """
-    from autograder.sandbox.shared import least_squares
+    from autograder.sandbox.shared import stand_in_loss
 
     np_state, py_state = np.random.get_state(), random.getstate()
     try:
@@ -232,21 +232,7 @@ def _run_train(module, request: dict) -> dict:
             cls = getattr(module, request["cls"], None) or module.LinearClassifier
             clf = cls()
             trajectory: list = []
-
-            def stand_in_loss(*args, **kwargs):  # as the child's: positional or keyword arguments
-                values = dict(zip(("X_batch", "y_batch", "reg"), args, strict=False))
-                for key, value in kwargs.items():
-                    values[{"X": "X_batch", "y": "y_batch"}.get(key, key)] = value
-                if values.get("X_batch") is None or values.get("y_batch") is None:
-                    raise ValueError("self.loss was called without a minibatch")
-                W = np.array(clf.W, dtype=float)
-                Xb, yb = np.array(values["X_batch"], dtype=float), np.array(values["y_batch"]).astype(int)
-                reg = float(values.get("reg", 0.0))
-                if request.get("record"):
-                    trajectory.append({"W": W, "X": Xb, "y": yb, "reg": reg})
-                return least_squares(W, Xb, yb, reg)
-
-            clf.loss = stand_in_loss
+            clf.loss = stand_in_loss(clf, trajectory, bool(request.get("record")))  # as the child's
             np.random.seed(int(request["seed"]))
             random.seed(int(request["seed"]))
             results = []

@@ -14,7 +14,7 @@ from pathlib import Path
 from autograder.grading import example_cache
 from autograder.grading.failure import Failure
 from autograder.grading.properties import for_function
-from autograder.grading.properties.base import EXAMPLES
+from autograder.grading.properties.base import EXAMPLES, is_course_key
 from autograder.grading.rubric import FunctionRubric, load_rubric
 from autograder.grading.session import Session
 from autograder.sandbox.process import ChildFailure, Limits
@@ -81,9 +81,8 @@ def grade_function(session: Session, rubric: FunctionRubric) -> list[TestResult]
     problem = session.problem_with(function)
     if problem:
         note = f"{display} could not be graded: {problem}"
-        from autograder.grading import (
-            diagnosis,  # only for a failing function: it loads the catalogue
-        )
+        # Imported only for a failing function: it loads the catalogue.
+        from autograder.grading import diagnosis
 
         crash = diagnosis.diagnose_crash(problem, session.source(function), function)
         return explain([result(pid, None, note) for pid in rubric.points], [crash] if crash else [])
@@ -108,10 +107,10 @@ def grade_function(session: Session, rubric: FunctionRubric) -> list[TestResult]
             failure = _crash_failure(display, exc)
         results.append(result(prop_id, failure))
     session.current_check = None
-    failed = tuple(r.property for r in results if r.status == "failed" and not r.output.startswith(NOT_GRADED_YET))
+    failed = tuple(r.property for r in results if _failed_on_its_own(r))
     if not failed:
         return results
-    from autograder.grading import diagnosis  # only for a failing function: it loads the catalogue
+    from autograder.grading import diagnosis
 
     started = time.perf_counter()
     found = diagnosis.diagnose(session, function, failed)
@@ -124,13 +123,18 @@ def grade_function(session: Session, rubric: FunctionRubric) -> list[TestResult]
 NOT_GRADED_YET = "Not graded yet"
 
 
+def _failed_on_its_own(result: TestResult) -> bool:
+    """A check that failed, not one left ungraded because the function's gate failed."""
+    return result.status == "failed" and not result.output.startswith(NOT_GRADED_YET)
+
+
 def explain(results: list[TestResult], found: list) -> list[TestResult]:
     """Add the recognised mistakes to every check the function failed on its own."""
     if not found:
         return results
     lines = "\n".join(d.line() for d in found)
     for r in results:
-        if r.status == "failed" and not r.output.startswith(NOT_GRADED_YET):
+        if _failed_on_its_own(r):
             r.output = f"{r.output}\n{lines}"
             r.diagnoses = tuple(d.id for d in found)
     return results
@@ -158,17 +162,10 @@ def warm_up() -> None:
         for prop in for_function(rubric.function).values():
             prop.generated_cases(rubric.function)
             prop.ladder(rubric.function)
-    mine = {key: cases for key, cases in EXAMPLES.items() if _of_course(key[1], course)}
+    mine = {key: cases for key, cases in EXAMPLES.items() if is_course_key(key[1])}
     if set(mine) - set(cached):
         example_cache.save(mine)
     _warm.add(course)
-
-
-def _of_course(key: str, course: str) -> bool:
-    """Whether an EXAMPLES key belongs to the course `course` (default course: no '@' suffix)."""
-    from autograder.formulation import Formulation
-
-    return key.endswith(f"@{course}") if course != Formulation().key else "@" not in key
 
 
 def _prepare_in_background(rubrics: list[FunctionRubric]) -> threading.Thread:

@@ -94,7 +94,6 @@ def decode_source(data: bytes) -> str:
     return data.decode(encoding).removeprefix("\ufeff")
 
 
-
 @dataclass
 class Observation:
     """One request the grader made for a function and the child's answer to it (kept so that
@@ -103,6 +102,17 @@ class Observation:
     check: str | None
     request: dict
     answer: dict
+
+
+def _train_key(cls: str, X, y, calls: list[dict], seed: int, record: bool) -> tuple:
+    """What identifies a training run: its trainings are remembered by it."""
+    return (cls, X.tobytes(), X.shape, y.tobytes(), repr(calls), seed, record)
+
+
+def _predict_key(cls: str, W, X) -> tuple:
+    """What identifies a prediction: predictions are remembered by it."""
+    return (cls, W.tobytes(), W.shape, X.tobytes(), X.shape)
+
 
 class Session:
     """Stage a submission, run its child, answer the properties' requests."""
@@ -264,7 +274,7 @@ class Session:
 
     def train(self, cls: str, X, y, calls: list[dict], seed: int, record: bool) -> list[dict]:
         """Train in the child; remembered, because several properties judge the same run."""
-        key = (cls, X.tobytes(), X.shape, y.tobytes(), repr(calls), seed, record)
+        key = _train_key(cls, X, y, calls, seed, record)
         if key not in self._trained:
             request = {"op": "train", "cls": cls, "X": X, "y": y, "calls": calls, "seed": seed, "record": record}
             answer = self.request("train", request)
@@ -279,13 +289,12 @@ class Session:
         Only a matter of speed: each job runs in the child exactly as its own request would,
         and `train` then finds it remembered.
         """
-        keys = [(job["cls"], job["X"].tobytes(), job["X"].shape, job["y"].tobytes(), repr(job["calls"]),
-                 job["seed"], job["record"]) for job in jobs]
+        keys = [_train_key(**job) for job in jobs]
         self._ahead("train", self._trained, keys, jobs)
 
     def predict(self, cls: str, W, X) -> dict:
         """Predict in the child; remembered, because two properties judge the same inputs."""
-        key = (cls, W.tobytes(), W.shape, X.tobytes(), X.shape)
+        key = _predict_key(cls, W, X)
         if key not in self._predicted:
             request = {"op": "predict", "cls": cls, "W": W, "X": X}
             self._predicted[key] = (request, self.request("predict", request))
@@ -295,7 +304,7 @@ class Session:
 
     def predict_ahead(self, jobs: list[dict]) -> None:
         """Predictions that `predict` will be asked for (its keyword arguments), in one round trip."""
-        keys = [(job["cls"], job["W"].tobytes(), job["W"].shape, job["X"].tobytes(), job["X"].shape) for job in jobs]
+        keys = [_predict_key(**job) for job in jobs]
         self._ahead("predict", self._predicted, keys, jobs)
 
     def _ahead(self, op: str, remembered: dict, keys: list[tuple], jobs: list[dict]) -> None:

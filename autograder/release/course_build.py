@@ -15,7 +15,6 @@ write, exiting 1 when there is one.
 
 from __future__ import annotations
 
-import tempfile
 from pathlib import Path
 
 import click
@@ -27,12 +26,11 @@ from autograder.release.course_solutions import stale_solutions
 from autograder.release.stubs import build, compare, default_source, default_target
 
 
-def rendered_notebooks() -> dict[str, bytes]:
-    """The notebooks a build writes: file name -> content."""
-    from autograder.release_notebooks import build_notebooks
+def rendered_notebooks(formulation) -> dict[str, bytes]:
+    """The notebooks a build writes: file name -> content (rendered once, compared and written)."""
+    from autograder.release_notebooks import render_notebooks
 
-    with tempfile.TemporaryDirectory(prefix="autograder-notebooks-") as tmp:
-        return {path.name: path.read_bytes() for path in build_notebooks(tmp)}
+    return {name: text.encode("utf-8") for name, text in render_notebooks(formulation).items()}
 
 
 def _differing(expected: dict[str, bytes], folder: Path) -> list[str]:
@@ -50,7 +48,7 @@ def build_release(check: bool) -> None:
     stubs = compare(source, target, formulation)  # from the solutions as the course wants them
     checks = public_check_files.render_all(formulation)
     stale_checks = _differing(checks, release)
-    notebooks = rendered_notebooks()
+    notebooks = rendered_notebooks(formulation)
     stale_notebooks = _differing(notebooks, release)
     course = f"course.toml ({formulation.key})"
     lines = [f"  {solutions / r}  (disagrees with {course})" for r in solution_texts]
@@ -67,13 +65,9 @@ def build_release(check: bool) -> None:
     for relative, text in solution_texts.items():
         (solutions / relative).write_text(text, encoding="utf-8")
     stubs = build(source, target, formulation)
-    for relative in stale_checks:
+    for relative, data in [(r, checks[r]) for r in stale_checks] + [(r, notebooks[r]) for r in stale_notebooks]:
         (release / relative).parent.mkdir(parents=True, exist_ok=True)
-        (release / relative).write_bytes(checks[relative])
-    if stale_notebooks:
-        from autograder.release_notebooks import build_notebooks
-
-        build_notebooks(release)
+        (release / relative).write_bytes(data)
     lines = [f"  {solutions / r}  (rewritten for {course})" for r in solution_texts]
     if not stubs.up_to_date:
         lines.append(stubs.describe(target, ("written", "rewritten", "removed")))

@@ -224,7 +224,11 @@ class Comparison:
 
 def compare(source: Path, target: Path, formulation=None) -> Comparison:
     """Compare `target` with the stubs generated from `source`, writing nothing."""
-    expected = render_release(source, formulation)
+    return _compare(render_release(source, formulation), target)
+
+
+def _compare(expected: dict[str, bytes], target: Path) -> Comparison:
+    """Compare `target` with the rendered release `expected`."""
     present = {relative.as_posix() for relative in _release_files(target)}
     result = Comparison()
     for name, data in expected.items():
@@ -243,7 +247,7 @@ def build(source: Path, target: Path, formulation=None) -> Comparison:
     marker error leaves `target` untouched.
     """
     expected = render_release(source, formulation)
-    result = compare(source, target, formulation)
+    result = _compare(expected, target)
     for name in result.stale:
         (target / name).unlink()
     for name in result.missing + result.changed:

@@ -4,6 +4,9 @@
   principle 3). `train` runs with it instead of the student's SVM or Softmax, so a
   broken loss function never costs training points; the child answers `self.loss(...)`
   with it and the grader recomputes it to check every SGD step.
+- `stand_in_loss`: the `self.loss` that `train` runs with (answering with
+  `least_squares`), in the child for the student's class and in the grader for the
+  catalogue's mutants (`grading.diagnosis`), so that both train the same way.
 - `dev_arrays`: CS231n's dev-set-size problem, made from a seed on both sides instead
   of sending 12 MB through the pipe. Nothing secret: it is random data.
 """
@@ -20,6 +23,29 @@ def least_squares(W, X, y, reg):
     loss = 0.5 * np.sum(residual**2) / num + reg * np.sum(W * W)
     grad = X.T @ residual / num + 2 * reg * W
     return float(loss), grad
+
+
+def stand_in_loss(clf, trajectory: list, record: bool, missing_minibatch: type[Exception] = ValueError):
+    """A `self.loss(X_batch, y_batch, reg)` for `clf` (positional or keyword arguments, X/y
+    accepted for X_batch/y_batch) that answers with `least_squares` at `clf.W`, and appends
+    each step's (W, X, y, reg) to `trajectory` when `record`."""
+
+    def loss(*args, **kwargs):
+        values = dict(zip(("X_batch", "y_batch", "reg"), args, strict=False))
+        for key, value in kwargs.items():
+            values[{"X": "X_batch", "y": "y_batch"}.get(key, key)] = value
+        X_batch, y_batch = values.get("X_batch"), values.get("y_batch")
+        if X_batch is None or y_batch is None:
+            raise missing_minibatch("self.loss was called without a minibatch (X_batch or y_batch is None)")
+        W = np.array(clf.W, dtype=float)
+        Xb = np.array(X_batch, dtype=float)
+        yb = np.array(y_batch).astype(int)
+        reg = float(values.get("reg", 0.0))
+        if record:
+            trajectory.append({"W": W, "X": Xb, "y": yb, "reg": reg})
+        return least_squares(W, Xb, yb, reg)
+
+    return loss
 
 
 def dev_arrays(seed: int):

@@ -298,6 +298,14 @@ def _course_key(key: str) -> str:
     return key if formulation.is_default else f"{key}@{formulation.key}"
 
 
+def is_course_key(key: str) -> bool:
+    """Whether an EXAMPLES key (as `_course_key` made it) belongs to the course's formulation."""
+    from autograder.formulation import current
+
+    formulation = current()
+    return "@" not in key if formulation.is_default else key.endswith(f"@{formulation.key}")
+
+
 def _generated(prop: Property, key: str, strategy) -> tuple:
     """The examples of one property, drawn once per process (and formulation) by a derandomized run."""
     cache_key = (prop.id, _course_key(key))

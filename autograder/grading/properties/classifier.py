@@ -45,8 +45,21 @@ def require_trained(result: dict) -> dict:
     return result
 
 
-class TrainingProperty(Property):
+class TrainsAhead(Property):
+    """A property of `train`, judged on trainings (`training(case)`, the arguments of
+    `Session.train`) that the child runs a few per round trip before the cases are judged."""
+
     functions = ("train",)
+
+    def training(self, case) -> dict:
+        raise NotImplementedError
+
+    def evaluate(self, ctx, function, cases):
+        run_ahead(ctx, function, ctx.train_ahead, [self.training(case) for case in cases])
+        return super().evaluate(ctx, function, cases)
+
+
+class TrainingProperty(TrainsAhead):
 
     def explicit_cases(self, function):
         return C.basic_training_cases()
@@ -64,10 +77,6 @@ class TrainingProperty(Property):
         """The arguments of `Session.train` for one case."""
         return {"cls": case["cls"], "X": case["X"], "y": case["y"], "calls": [train_settings(case)],
                 "seed": case["seed"], "record": True}
-
-    def evaluate(self, ctx, function, cases):
-        run_ahead(ctx, function, ctx.train_ahead, [self.training(case) for case in cases])
-        return super().evaluate(ctx, function, cases)
 
     def check(self, ctx, function, case):
         result = ctx.train(**self.training(case))[0]
@@ -157,10 +166,9 @@ class Minibatch(TrainingProperty):
                           actual=f"rows {list(batches[0])} every time")
 
 
-class Initialisation(Property):
+class Initialisation(TrainsAhead):
     id = "initialisation"
     title = "initialises W lazily"
-    functions = ("train",)
     shrinkable = False
 
     def explicit_cases(self, function):
@@ -181,10 +189,6 @@ class Initialisation(Property):
         return {"cls": case["cls"], "X": case["X"], "y": case["y"], "calls": [train_settings(case)] * 2,
                 "seed": case["seed"], "record": True}
 
-    def evaluate(self, ctx, function, cases):
-        run_ahead(ctx, function, ctx.train_ahead, [self.training(case) for case in cases])
-        return super().evaluate(ctx, function, cases)
-
     def check(self, ctx, function, case):
         first, second = ctx.train(**self.training(case))
         require_trained(first)
@@ -204,10 +208,9 @@ class Initialisation(Property):
                           hint="create W only when self.W is None.")
 
 
-class Learns(Property):
+class Learns(TrainsAhead):
     id = "learns"
     title = "learns linearly separable data"
-    functions = ("train",)
     shrinkable = False
 
     def explicit_cases(self, function):
@@ -226,10 +229,6 @@ class Learns(Property):
         """The arguments of `Session.train` for one case (no record: 150 iterations)."""
         return {"cls": case["cls"], "X": case["X"], "y": case["y"], "calls": [train_settings(case)],
                 "seed": case["seed"], "record": False}
-
-    def evaluate(self, ctx, function, cases):
-        run_ahead(ctx, function, ctx.train_ahead, [self.training(case) for case in cases])
-        return super().evaluate(ctx, function, cases)
 
     def check(self, ctx, function, case):
         (result,) = ctx.train(**self.training(case))
