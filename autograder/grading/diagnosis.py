@@ -42,7 +42,7 @@ from autograder.catalogue.mutants import (
     apply_mutant,
 )
 from autograder.formulation import Formulation, current
-from autograder.grading.properties.base import case_key
+from autograder.grading.properties.base import case_key, close
 from autograder.grading.session import Observation
 from autograder.paths import solutions_dir
 
@@ -265,25 +265,19 @@ def _same_numbers(student, mutant) -> bool:
     mistake is written (exp(s) / sum gives nan, s - log(sum exp s) gives inf): any
     of them stands for "this overflowed".
     """
-    from autograder.grading.properties.base import close
-
     a, b = np.asarray(student, dtype=float), np.asarray(mutant, dtype=float)
     if a.shape != b.shape:
         return False
-    if a.ndim == 0:  # a loss: the common case, compared as `close` does, on plain floats
+    if a.ndim == 0:  # a loss
         x, e = float(a), float(b)
         if math.isfinite(x) and math.isfinite(e):
-            return abs(x - e) <= _ATOL * max(1.0, abs(e)) + _RTOL * abs(e)
+            return close(x, e)
         return not (math.isfinite(x) or math.isfinite(e))
     finite_a = np.isfinite(a)
     if finite_a.all():
         return close(a, b)  # False when b has an inf or nan
     finite_b = np.isfinite(b)
     return bool(np.array_equal(finite_a, finite_b)) and close(a[finite_a], b[finite_b])
-
-
-_RTOL, _ATOL = 1e-5, 1e-7
-"""The default tolerances of `properties.base.close`, which every loss comparison uses."""
 
 
 def _same_outcome(student: dict, mutant: dict) -> bool:
