@@ -179,3 +179,21 @@ def test_grade_similarity_adds_the_report_to_a_batch_and_the_class_report_links_
     assert '<a href="similarity.html">' in (out / "report.html").read_text()
     result = CliRunner().invoke(main, ["grade", str(folder / "alice"), "--similarity"])
     assert result.exit_code == 2 and "give --out DIR" in result.output
+
+
+def test_a_file_is_read_as_the_grader_reads_it(tmp_path):
+    """A coding line decides the encoding (as for grading); a file that is no text says so."""
+    from autograder.similarity.sources import read_text
+
+    latin = tmp_path / "latin.py"
+    latin.write_bytes("# -*- coding: latin-1 -*-\n# café\nx = 1\n".encode("latin-1"))
+    text, problem = read_text(latin, "latin.py")
+    assert problem is None and "café" in text
+    broken = tmp_path / "broken.py"
+    broken.write_bytes("x = 'caf\xe9'\n".encode("latin-1"))
+    text, problem = read_text(broken, "broken.py")
+    assert text is None and "not readable as Python source text" in problem
+    unknown = tmp_path / "unknown.py"
+    unknown.write_bytes(b"# -*- coding: no-such-codec -*-\nx = 1\n")
+    text, problem = read_text(unknown, "unknown.py")
+    assert text is None and "not readable as Python source text" in problem

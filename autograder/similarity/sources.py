@@ -16,7 +16,7 @@ import os
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from autograder.grading.session import MAX_SOURCE_BYTES, locate_graded_file
+from autograder.grading.session import MAX_SOURCE_BYTES, decode_source, locate_graded_file
 from autograder.paths import GRADED_FILES, assignment_dir
 
 SUBMISSION = "class"
@@ -49,9 +49,11 @@ def read_text(path: Path, label: str) -> tuple[str | None, str | None]:
     if b"\x00" in data:
         return None, f"{label}: not a text file (binary content), not compared"
     try:
-        text = data.decode("utf-8-sig")
+        text = decode_source(data)  # as the grader reads it: a BOM or a coding line decides
     except UnicodeDecodeError as error:
-        return None, f"{label}: not UTF-8 text (byte {error.start}), not compared"
+        return None, f"{label}: not {error.encoding} text (byte {error.start}), not compared"
+    except (SyntaxError, LookupError) as error:  # not UTF-8 and no usable coding line
+        return None, f"{label}: not readable as Python source text ({error}), not compared"
     return text, None
 
 
