@@ -45,3 +45,13 @@ GRADED_FILES = (
     "cs231n/classifiers/linear_classifier.py",
 )
 """The only files a submission contributes (DESIGN principle 2)."""
+
+
+def cache_dir() -> Path:
+    """This user's cache folder for what the grader computes once and keeps (examples, reference
+    answers, the CS231n-size problem); ``AUTOGRADER_CACHE_DIR`` overrides it."""
+    override = os.environ.get("AUTOGRADER_CACHE_DIR")
+    if override:
+        return Path(override)
+    base = os.environ.get("XDG_CACHE_HOME") or Path.home() / ".cache"
+    return Path(base) / "cs231n-autograder"

@@ -14,7 +14,7 @@ from batch_helpers import deterministic_results, graded_class  # noqa: F401
 from click.testing import CliRunner
 
 from autograder.cli import main
-from autograder.grading.example_cache import cache_dir
+from autograder.paths import cache_dir
 from autograder.report.results import deterministic_view, validate
 
 

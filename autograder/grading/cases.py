@@ -12,7 +12,8 @@ import numpy as np
 
 from autograder.formulation import Formulation, current
 from autograder.grading.lazy_hypothesis import arrays, assume, st
-from autograder.sandbox.shared import dev_arrays
+from autograder.paths import cache_dir
+from autograder.sandbox.shared import kept_dev_arrays
 
 REGS = (0.1, 0.5, 1.0, 2.5, 10.0)
 SMALL = {"max_n": 2, "max_d": 2, "max_c": 3}
@@ -186,9 +187,15 @@ def permutation_cases(draw, kind: str, small=False):
     return base
 
 
+DEV_SHAPE = {"N": 500, "D": 3073, "C": 10}
+"""CS231n's dev-set size (`shared.dev_arrays`): N samples, D features with the bias, C classes."""
+
+
 @functools.cache
-def _dev_arrays(seed: int):
-    arrays = dev_arrays(seed)
+def dev_problem(seed: int):
+    """W, X, y of the dev-size problem made from `seed` (read-only; once per process, and mapped
+    from the cache folder when an earlier process kept it there)."""
+    arrays = kept_dev_arrays(seed, str(cache_dir()))
     for arr in arrays:
         arr.flags.writeable = False
     return arrays
@@ -197,10 +204,11 @@ def _dev_arrays(seed: int):
 def cs231n_dev_case(reg: float = 5e-6, seed: int = 231) -> dict:
     """CS231n's dev-set size: N = 500, D = 3073 (bias trick), C = 10, CIFAR-like scale.
 
-    The arrays are made once per process (read-only) and stored in the child once.
+    Named by its seed: the child makes the arrays itself (stored once per child), the
+    reference's answers come from `dev_reference`, and the grader makes the 12 MB
+    problem (`dev_problem`) only to explain a failure.
     """
-    W, X, y = _dev_arrays(seed)
-    return {"W": W, "X": X, "y": y, "reg": float(reg), "seed": seed}
+    return {"reg": float(reg), "seed": seed}
 
 
 # ---- train() and predict() ----

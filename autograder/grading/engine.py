@@ -4,6 +4,10 @@ For each graded function the gate property runs on basic inputs first; if the
 function fails there, its other properties score 0 with a note saying why (DESIGN
 principle 6), and the gate property itself reports the smallest failing input.
 Crashes and hangs of the child are caught here and cost the function at hand only.
+
+The fast passes of a function's checks are all sent to the child before the first is
+judged (`Property.begin`), so that the child computes while the grader judges; the
+requests, their order and so the report are the same whatever the timing.
 """
 
 import threading
@@ -14,7 +18,7 @@ from pathlib import Path
 from autograder.grading import example_cache
 from autograder.grading.failure import Failure
 from autograder.grading.properties import for_function
-from autograder.grading.properties.base import EXAMPLES, is_course_key
+from autograder.grading.properties.base import EXAMPLES, is_course_key, read_cached_ladders
 from autograder.grading.rubric import FunctionRubric, load_rubric
 from autograder.grading.session import Session
 from autograder.sandbox.process import ChildFailure, Limits
@@ -93,16 +97,18 @@ def grade_function(session: Session, rubric: FunctionRubric) -> list[TestResult]
         gate_failed = gate.evaluate(session, function, gate.explicit_cases(function)[:3]) is not None
     except ChildFailure:
         gate_failed = True
+    to_run = [rubric.gate] if gate_failed else list(rubric.points)
+    begun = {prop_id: properties[prop_id].begin(session, function) for prop_id in to_run}
     results = []
     for prop_id in rubric.points:
-        if gate_failed and prop_id != rubric.gate:
+        if prop_id not in begun:
             results.append(result(prop_id, None, (
                 f"{NOT_GRADED_YET}: {display} does not pass '{gate.title}' on basic inputs, so this check "
                 f"earns no points (see '{display}: {gate.title}'). It is graded once that passes.")))
             continue
         session.current_check = prop_id
         try:
-            failure = properties[prop_id].run(session, function)
+            failure = properties[prop_id].run(session, function, begun[prop_id])
         except ChildFailure as exc:
             failure = _crash_failure(display, exc)
         results.append(result(prop_id, failure))
@@ -145,27 +151,41 @@ _warm: set[str] = set()
 
 
 def warm_up() -> None:
-    """Have every property's examples and ladder ready (once per process) before grading starts.
+    """Have every property's examples ready (once per process) before grading starts.
 
-    They come from the example cache when it has them, else hypothesis draws them
-    and the cache keeps them for the next process.
+    They come from the example cache when it has them, else hypothesis draws them and
+    the cache keeps them for the next process. The ladders (the simplest inputs, tried
+    when a property fails) are read from the cache when one is first needed; they are
+    drawn here only when the cache has none for this version, and kept with the examples.
     """
     from autograder.formulation import current
 
     course = current().key
     if course in _warm:
         return
-    cached = example_cache.load()
+    cached = example_cache.load("examples")
     for key, cases in cached.items():
         EXAMPLES.setdefault(key, cases)
-    for rubric in load_rubric():
-        for prop in for_function(rubric.function).values():
-            prop.generated_cases(rubric.function)
-            prop.ladder(rubric.function)
-    mine = {key: cases for key, cases in EXAMPLES.items() if is_course_key(key[1])}
+    properties = [(prop, rubric.function) for rubric in load_rubric()
+                  for prop in for_function(rubric.function).values()]
+    for prop, function in properties:
+        prop.generated_cases(function)
+    mine = _course_examples(ladders=False)
     if set(mine) - set(cached):
-        example_cache.save(mine)
+        example_cache.save(mine, "examples")
+    if not example_cache.exists("ladders"):
+        for prop, function in properties:
+            prop.ladder(function)
+        ladders = _course_examples(ladders=True)
+        if set(ladders) - read_cached_ladders():
+            example_cache.save(ladders, "ladders")
     _warm.add(course)
+
+
+def _course_examples(ladders: bool) -> dict:
+    """The examples (or the ladders) of the course's formulation in EXAMPLES."""
+    return {key: cases for key, cases in EXAMPLES.items()
+            if is_course_key(key[1]) and key[1].startswith("ladder/") == ladders}
 
 
 def _prepare_in_background(rubrics: list[FunctionRubric]) -> threading.Thread:

@@ -10,24 +10,35 @@ and is checked against its key when read; anything unreadable is ignored and red
 
 import hashlib
 import importlib.util
-import os
 import platform
 from pathlib import Path
 
 import numpy as np
 
+from autograder.paths import cache_dir
 from autograder.sandbox import wire
 
 _CODE = [Path(__file__).with_name("cases.py"), *sorted(Path(__file__).with_name("properties").glob("*.py"))]
 
 
+_KEYS: dict[str, str] = {}
+
+
 def cache_key() -> str:
     """The properties' code, the libraries that draw and the course's formulation (whose
-    examples differ: margins clear of its delta, W clear of 0 with L1)."""
+    examples differ: margins clear of its delta, W clear of 0 with L1); once per process
+    and formulation."""
     from autograder.formulation import current
 
+    course = current().key
+    if course not in _KEYS:
+        _KEYS[course] = _digest(course)
+    return _KEYS[course]
+
+
+def _digest(course: str) -> str:
     digest = hashlib.sha256()
-    digest.update(current().key.encode())
+    digest.update(course.encode())
     for path in _CODE:
         digest.update(path.read_bytes())
     digest.update(f"{hypothesis_version()}/{np.__version__}/{platform.python_version()}".encode())
@@ -50,16 +61,19 @@ def hypothesis_version() -> str:
     return hypothesis.__version__
 
 
-def cache_dir() -> Path:
-    override = os.environ.get("AUTOGRADER_CACHE_DIR")
-    if override:
-        return Path(override)
-    base = os.environ.get("XDG_CACHE_HOME") or Path.home() / ".cache"
-    return Path(base) / "cs231n-autograder"
+PARTS = ("examples", "ladders")
+"""The two files of the cache: every grading reads the examples; the ladders (many more
+inputs, `properties.base.Property.ladder`) only a grading in which a property fails."""
 
 
-def cache_path() -> Path:
-    return cache_dir() / f"examples-{cache_key()}.bin"
+def cache_path(part: str = "examples") -> Path:
+    if part not in PARTS:
+        raise ValueError(f"no part {part!r} in the example cache")
+    return cache_dir() / f"{part}-{cache_key()}.bin"
+
+
+def exists(part: str) -> bool:
+    return cache_path(part).is_file()
 
 
 def _restore(value):
@@ -71,27 +85,28 @@ def _restore(value):
     return value
 
 
-def load() -> dict[tuple[str, str], tuple]:
-    path = cache_path()
+def load(part: str = "examples") -> dict[tuple[str, str], tuple]:
+    """The cases stored in one part, by (property id, key); {} when it is missing or unreadable."""
+    path = cache_path(part)
     try:
         with open(path, "rb") as fh:
             data = wire.read_message(fh)
-    except (OSError, EOFError, wire.WireError, ValueError):
-        return {}
-    if not isinstance(data, dict) or data.get("key") != cache_key():
-        return {}
-    try:
+        if not isinstance(data, dict) or data.get("key") != cache_key():
+            raise ValueError("not this cache's key")
         return {(e["property"], e["key"]): tuple(_restore(c) for c in e["cases"]) for e in data["entries"]}
-    except (KeyError, TypeError):
+    except FileNotFoundError:
+        return {}
+    except (OSError, EOFError, wire.WireError, ValueError, KeyError, TypeError):
+        path.unlink(missing_ok=True)  # so that the next grading draws and stores it again
         return {}
 
 
-def save(examples: dict[tuple[str, str], tuple]) -> None:
-    """Store the examples; a cache that cannot be written only costs time."""
+def save(examples: dict[tuple[str, str], tuple], part: str = "examples") -> None:
+    """Store the cases of one part; a cache that cannot be written only costs time."""
     from autograder.report.results import write_atomically_bytes
 
     entries = [{"property": p, "key": k, "cases": list(cases)} for (p, k), cases in sorted(examples.items())]
     try:
-        write_atomically_bytes(cache_path(), wire.encode({"key": cache_key(), "entries": entries}))
+        write_atomically_bytes(cache_path(part), wire.encode({"key": cache_key(), "entries": entries}))
     except (OSError, wire.WireError):
         pass

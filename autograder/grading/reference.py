@@ -16,14 +16,23 @@ _FILES = {"svm": "linear_svm.py", "softmax": "softmax.py"}
 
 
 @functools.cache
-def _module(kind: str, root: str, formulation: Formulation):
+def _source(kind: str, root: str, formulation: Formulation) -> str:
     from autograder.release.course_solutions import rendered_source
 
-    relative = f"cs231n/classifiers/{_FILES[kind]}"
-    source = rendered_source(relative, formulation)
+    return rendered_source(f"cs231n/classifiers/{_FILES[kind]}", formulation)
+
+
+def source(kind: str) -> str:
+    """The text of the course's reference file for 'svm' or 'softmax' (what `loss_function` runs)."""
+    return _source(kind, str(solutions_dir()), current())
+
+
+@functools.cache
+def _module(kind: str, root: str, formulation: Formulation):
     module = types.ModuleType(f"_autograder_reference_{kind}")
-    module.__file__ = f"{root}/{relative}"
-    exec(compile(source, module.__file__, "exec"), module.__dict__)  # noqa: S102 - our own solutions
+    module.__file__ = f"{root}/cs231n/classifiers/{_FILES[kind]}"
+    code = compile(_source(kind, root, formulation), module.__file__, "exec")
+    exec(code, module.__dict__)  # noqa: S102 - our own solutions
     return module
 
 

@@ -17,6 +17,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from autograder.paths import GRADED_FILES, assignment_dir
+from autograder.sandbox.channel import NotRun, Ticket
 from autograder.sandbox.process import ChildFailure, ChildProcess, Limits, acquire
 
 MODULE_OF_FUNCTION = {
@@ -112,6 +113,33 @@ def _train_key(cls: str, X, y, calls: list[dict], seed: int, record: bool) -> tu
 def _predict_key(cls: str, W, X) -> tuple:
     """What identifies a prediction: predictions are remembered by it."""
     return (cls, W.tobytes(), W.shape, X.tobytes(), X.shape)
+
+
+class _Batch:
+    """An `<op>_each` request sent ahead (`Session._ahead`): its answers once read, or None."""
+
+    def __init__(self, ticket: Ticket, size: int):
+        self.ticket, self.size = ticket, size
+        self._answers: list | None = None
+        self._read = False
+
+    def answers(self, session: "Session") -> list | None:
+        if not self._read:
+            self._read = True
+            answer = session._answer_without_failing(self.ticket)
+            found = answer.get("answers") if answer is not None else None
+            if isinstance(found, list) and len(found) == self.size:
+                self._answers = found
+        return self._answers
+
+
+@dataclass
+class _OnItsWay:
+    """A job of a `_Batch`: the answer to `request` will be its `index`-th answer."""
+
+    batch: _Batch
+    index: int
+    request: dict
 
 
 class Session:
@@ -244,25 +272,70 @@ class Session:
     def source(self, function: str) -> str:
         return self.sources.get(MODULE_OF_FUNCTION[function], "")
 
-    def request(self, function: str, message: dict) -> dict:
+    def request(self, function: str, message: dict, ticket: Ticket | None = None) -> dict:
+        """The child's answer to `message` for `function`, or ChildFailure (which `function` then
+        keeps: its later requests fail the same way, see `excuse`).
+
+        With `ticket` (from `send`), the answer to the message sent then. A request sent
+        ahead that the child never reached (it ended on an earlier one) is sent again here,
+        so it meets a new child exactly as it would have without being sent ahead.
+        """
         if function in self.failed:
             raise ChildFailure(self.failed[function])
-        remaining = self._remaining()
-        if remaining <= 0:
-            raise ChildFailure(f"the time limit for the whole submission ({self.budget_seconds:g} s) was reached")
-        if self.child is None or not self.child.alive:
-            self._start_child()
-        try:
-            return self.child.request(message, seconds=min(self.limits.call_seconds, remaining))
-        except ChildFailure as exc:
-            self.failed[function] = str(exc)
-            raise
+        for _attempt in range(2):
+            remaining = self._remaining()
+            if remaining <= 0:
+                raise ChildFailure(f"the time limit for the whole submission ({self.budget_seconds:g} s) was reached")
+            seconds = min(self.limits.call_seconds, remaining)
+            try:
+                if ticket is not None:  # only the running child's tickets can still be pending
+                    waited, ticket = ticket, None
+                    return self.child.wait(waited, seconds) if waited.pending else waited.result()
+                if self.child is None or not self.child.alive:
+                    self._start_child()
+                return self.child.request(message, seconds=seconds)
+            except NotRun:
+                continue  # the child ended on an earlier request: this one goes to a new child
+            except ChildFailure as exc:
+                self.failed[function] = str(exc)
+                raise
+        raise ChildFailure(self.failed.setdefault(function, "the process running your code could not be started"))
 
-    def call(self, function: str, calls: list[dict]) -> list[dict]:
-        results = self.request(function, {"op": "call", "fn": function, "calls": calls})["results"]
+    def send(self, function: str, message: dict) -> Ticket | None:
+        """Send a request whose answer `request(function, message, ticket)` will fetch later, so
+        that the child works on it meanwhile. None when it cannot be sent now (`function`
+        failed before, no child is running): `request` then sends it itself."""
+        if function in self.failed or self.child is None or not self.child.alive:
+            return None
+        try:
+            return self.child.send(message)
+        except ChildFailure:
+            return None
+
+    def settle(self) -> None:
+        """Wait until the child has answered every request sent ahead (before timing one): the
+        answers, or the failures, stay with their tickets."""
+        last = self.child.outstanding() if self.child is not None else None
+        if last is not None:
+            try:
+                self.child.wait(last, min(self.limits.call_seconds, max(self._remaining(), 0.001)))
+            except ChildFailure:
+                pass
+
+    def call(self, function: str, calls: list[dict], ticket: Ticket | None = None) -> list[dict]:
+        """Call a loss function on each of `calls` (one request; or the one `send_call` sent)."""
+        results = self.request(function, self._call_message(function, calls), ticket)["results"]
         for args, answer in zip(calls, results, strict=False):
             self._observe(function, args, answer)
         return results
+
+    def send_call(self, function: str, calls: list[dict]) -> Ticket | None:
+        """Send the request of `call(function, calls)` ahead (see `send`)."""
+        return self.send(function, self._call_message(function, calls))
+
+    @staticmethod
+    def _call_message(function: str, calls: list[dict]) -> dict:
+        return {"op": "call", "fn": function, "calls": calls}
 
     def _observe(self, function: str, request: dict, answer: dict) -> None:
         """Keep a request and the child's answer: a failing function is diagnosed from them."""
@@ -275,7 +348,7 @@ class Session:
     def train(self, cls: str, X, y, calls: list[dict], seed: int, record: bool) -> list[dict]:
         """Train in the child; remembered, because several properties judge the same run."""
         key = _train_key(cls, X, y, calls, seed, record)
-        if key not in self._trained:
+        if self._arrived(self._trained, key) is None:
             request = {"op": "train", "cls": cls, "X": X, "y": y, "calls": calls, "seed": seed, "record": record}
             answer = self.request("train", request)
             self._trained[key] = (request, answer)
@@ -284,10 +357,11 @@ class Session:
         return answer["results"]
 
     def train_ahead(self, jobs: list[dict]) -> None:
-        """Run trainings that `train` will be asked for (its keyword arguments) in one round trip.
+        """Send trainings that `train` will be asked for (its keyword arguments) in one request.
 
         Only a matter of speed: each job runs in the child exactly as its own request would,
-        and `train` then finds it remembered.
+        and `train` then finds its answer, or sends it again on its own when the child could
+        not answer the batch.
         """
         keys = [_train_key(**job) for job in jobs]
         self._ahead("train", self._trained, keys, jobs)
@@ -295,7 +369,7 @@ class Session:
     def predict(self, cls: str, W, X) -> dict:
         """Predict in the child; remembered, because two properties judge the same inputs."""
         key = _predict_key(cls, W, X)
-        if key not in self._predicted:
+        if self._arrived(self._predicted, key) is None:
             request = {"op": "predict", "cls": cls, "W": W, "X": X}
             self._predicted[key] = (request, self.request("predict", request))
         request, answer = self._predicted[key]
@@ -303,38 +377,71 @@ class Session:
         return answer
 
     def predict_ahead(self, jobs: list[dict]) -> None:
-        """Predictions that `predict` will be asked for (its keyword arguments), in one round trip."""
+        """Predictions that `predict` will be asked for (its keyword arguments), in one request."""
         keys = [_predict_key(**job) for job in jobs]
         self._ahead("predict", self._predicted, keys, jobs)
 
     def _ahead(self, op: str, remembered: dict, keys: list[tuple], jobs: list[dict]) -> None:
-        """Send the jobs not yet `remembered` in one `<op>_each` request and remember each
-        (request, answer); when the child cannot answer them all, each asks on its own later."""
+        """Send the jobs not yet `remembered` (nor sent) in one `<op>_each` request; each is
+        remembered as on its way until `_arrived` reads the answer."""
         pending = {key: job for key, job in zip(keys, jobs, strict=True) if key not in remembered}
         if not pending:
             return
-        answer = self.request(op, {"op": f"{op}_each", "jobs": [{"op": op} | job for job in pending.values()]})
-        answers = answer.get("answers")
-        if isinstance(answers, list) and len(answers) == len(pending):
-            for (key, job), one in zip(pending.items(), answers, strict=True):
-                remembered[key] = ({"op": op} | job, one)
+        requests = [{"op": op} | job for job in pending.values()]
+        ticket = self.send(op, {"op": f"{op}_each", "jobs": requests})
+        if ticket is None:
+            return
+        batch = _Batch(ticket, len(requests))
+        for index, (key, request) in enumerate(zip(pending, requests, strict=True)):
+            remembered[key] = _OnItsWay(batch, index, request)
+
+    def _arrived(self, remembered: dict, key: tuple) -> tuple | None:
+        """(request, answer) remembered for `key`, reading it first if it is on its way; None
+        when there is none (never sent, or its batch was lost with the child)."""
+        entry = remembered.get(key)
+        if isinstance(entry, _OnItsWay):
+            answers = entry.batch.answers(self)
+            if answers is None:
+                del remembered[key]
+                return None
+            remembered[key] = entry = (entry.request, answers[entry.index])
+        return entry
+
+    def _answer_without_failing(self, ticket: Ticket) -> dict | None:
+        """The answer to a request sent ahead, or None if the child could not give it; unlike
+        `request`, no function is held responsible (whoever needs it asks again)."""
+        try:
+            if ticket.pending:
+                return self.child.wait(ticket, min(self.limits.call_seconds, max(self._remaining(), 0.001)))
+            return ticket.result()
+        except ChildFailure:
+            return None
 
     def _store(self, function: str, case: dict) -> None:
-        """Send the large CS231n-size arrays to the child once per child."""
+        """Have the child make the CS231n-size arrays (once per child) before it is timed on them."""
         if self._stored is not self.child or not self.child.alive:
             self.request(function, {"op": "store", "seed": case["seed"]})
             self._stored = self.child
 
-    def call_stored(self, function: str, case: dict) -> dict:
-        """Call a loss function on the stored CS231n-size arrays (see `cases.cs231n_dev_case`)."""
-        self._store(function, case)
-        return self.request(function, {"op": "call_stored", "fn": function, "reg": case["reg"]})
+    def call_stored(self, function: str, case: dict, ticket: Ticket | None = None) -> dict:
+        """Call a loss function on the CS231n-size arrays (see `cases.cs231n_dev_case`), which the
+        child makes from their seed when it has not yet (or the answer to `send_stored`'s request)."""
+        return self.request(function, self._stored_message(function, case), ticket)
+
+    def send_stored(self, function: str, case: dict) -> Ticket | None:
+        """Send the request of `call_stored(function, case)` ahead (see `send`)."""
+        return self.send(function, self._stored_message(function, case))
+
+    @staticmethod
+    def _stored_message(function: str, case: dict) -> dict:
+        return {"op": "call_stored", "fn": function, "reg": case["reg"], "seed": case["seed"]}
 
     def python_steps(self, function: str, sizes: tuple[int, ...]) -> dict:
         """Python line events of `function` at each sample count in `sizes` (see child.op_python_steps)."""
         return self.request(function, {"op": "python_steps", "fn": function, "sizes": list(sizes)})
 
     def _timed(self, function: str, fn: str, reg: float) -> tuple[float, dict]:
+        self.settle()  # the child works on this request alone while it is timed
         start = time.perf_counter()
         answer = self.request(function, {"op": "run_stored", "fn": fn, "reg": reg})
         return time.perf_counter() - start, answer

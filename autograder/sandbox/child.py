@@ -30,7 +30,7 @@ if __name__ == "__main__":
 
 import numpy as np  # noqa: E402
 import wire  # noqa: E402
-from shared import dev_arrays, stand_in_loss  # noqa: E402
+from shared import dev_arrays, kept_dev_arrays, stand_in_loss  # noqa: E402
 
 del sys.path[0]
 sys.dont_write_bytecode = True
@@ -303,7 +303,8 @@ def op_probe(req):
 
 
 def op_call_stored(req):
-    """Call one loss function on the stored (large) arrays and return its answer."""
+    """Call one loss function on the stored (large) arrays, made first if the seed is new."""
+    op_store(req)
     try:
         func = find_function(req["fn"])
         return call_loss(func, {"W": stored["W"], "X": stored["X"], "y": stored["y"], "reg": req["reg"]}, False)
@@ -471,9 +472,10 @@ def serve(request_fd: int, response_fd: int) -> None:
             wire.write_message(responses, {"ok": False, "error": f"unsendable answer: {exc}"})
 
 
-def prepare() -> None:
-    """Made before the first request (by a standby child while it waits, or once by the zygote)."""
-    stored["W"], stored["X"], stored["y"] = dev_arrays(231)
+def prepare(folder: str | None = None) -> None:
+    """Made before the first request (by a standby child while it waits, or once by the zygote,
+    which maps them from the file kept in `folder`)."""
+    stored["W"], stored["X"], stored["y"] = kept_dev_arrays(231, folder)
     stored["seed"] = 231
 
 

@@ -34,7 +34,6 @@ import json
 import logging
 import os
 import resource
-import selectors
 import shutil
 import signal
 import socket
@@ -46,14 +45,14 @@ import time
 from dataclasses import dataclass
 from pathlib import Path
 
-from autograder.sandbox import cgroups, layers
+from autograder.sandbox import cgroups, layers, zygote_launch
+from autograder.sandbox.channel import Channel, ChildFailure, Ticket
+from autograder.sandbox.zygote_launch import ZYGOTE_VARIABLE, child_environment
 
 # `wire` (and with it numpy) is imported when a child is first talked to: `autograder grade`
 # starts the zygote before the grader itself has imported numpy.
 
 CHILD_SCRIPT = Path(__file__).with_name("child.py")
-ZYGOTE_SCRIPT = Path(__file__).with_name("zygote.py")
-ZYGOTE_VARIABLE = "AUTOGRADER_ZYGOTE"
 MAX_OUTPUT_BYTES = 8 * 1024 * 1024
 SHOWN_OUTPUT_CHARS = 2000
 DISABLE_VARIABLE = "AUTOGRADER_SANDBOX_DISABLE"
@@ -72,10 +71,6 @@ class Limits:
     open_files: int = 64
 
 
-class ChildFailure(Exception):
-    """The child died, hung or broke the protocol; the message is for the student."""
-
-
 def _describe_exit(returncode: int | None) -> str:
     if returncode is None:
         return "did not answer"
@@ -92,30 +87,6 @@ def _describe_exit(returncode: int | None) -> str:
         }
         return f"was ended by {name}{hints.get(name, '')}"
     return f"exited with code {returncode}"
-
-
-class _DeadlineReader:
-    """A buffered file-like reader over a pipe that gives up at a deadline."""
-
-    def __init__(self, fd: int, deadline: float):
-        self.fd = fd
-        self.deadline = deadline
-        self.selector = selectors.DefaultSelector()
-        self.selector.register(fd, selectors.EVENT_READ)
-        self.buffer = bytearray()
-
-    def read(self, n: int) -> bytes:
-        if not self.buffer:
-            remaining = self.deadline - time.monotonic()
-            if remaining <= 0 or not self.selector.select(remaining):
-                raise TimeoutError
-            self.buffer += os.read(self.fd, max(n, 1 << 20))
-        chunk = bytes(self.buffer[:n])
-        del self.buffer[:n]
-        return chunk
-
-    def close(self):
-        self.selector.close()
 
 
 def limit_settings(limits: Limits) -> list[tuple[str, int, int]]:
@@ -143,20 +114,6 @@ def _child_limits(limits: Limits):
         signal.signal(signal.SIGXFSZ, signal.SIG_IGN)
 
     return apply
-
-
-def child_environment(scratch: Path) -> dict[str, str]:
-    """A minimal environment: nothing of the grader's own variables reaches student code."""
-    return {
-        "PATH": "/usr/bin:/bin",
-        "HOME": str(scratch),
-        "TMPDIR": str(scratch),
-        "LANG": "C.UTF-8",
-        "OPENBLAS_NUM_THREADS": "1",
-        "OMP_NUM_THREADS": "1",
-        "MKL_NUM_THREADS": "1",
-        "PYTHONHASHSEED": "0",
-    }
 
 
 def disabled_layers() -> frozenset[str]:
@@ -323,24 +280,11 @@ class Zygote:
     READY_SECONDS = 60.0
 
     def __init__(self):
-        self.owner = os.getpid()
         self.lock = threading.Lock()
-        self.home = Path(tempfile.mkdtemp(prefix="autograder-zygote-"))
-        ours, theirs = socket.socketpair(socket.AF_UNIX, socket.SOCK_SEQPACKET)
-        try:
-            self.proc = subprocess.Popen(
-                [sys.executable, "-I", "-B", str(ZYGOTE_SCRIPT), str(theirs.fileno())],
-                cwd=self.home, env=child_environment(self.home), stdin=subprocess.DEVNULL,
-                stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, pass_fds=(theirs.fileno(),),
-                start_new_session=True, close_fds=True,
-            )
-        except OSError:
-            ours.close()
-            shutil.rmtree(self.home, ignore_errors=True)
-            raise
-        finally:
-            theirs.close()
-        self.socket = ours
+        launched = zygote_launch.take_early() or zygote_launch.Launched()  # see `autograder.launch`
+        self.owner, self.proc, self.socket = launched.owner, launched.proc, launched.socket
+        self.home = Path(launched.home)
+        self._launched = launched
         try:
             answer = self._answer(self.READY_SECONDS)
         except ZygoteError:
@@ -379,17 +323,7 @@ class Zygote:
         return self.proc.poll() is None
 
     def stop(self) -> None:
-        try:
-            self.socket.close()
-        except OSError:
-            pass
-        if self.proc.poll() is None:
-            self.proc.kill()
-        try:
-            self.proc.wait(timeout=10)
-        except subprocess.TimeoutExpired:
-            pass
-        shutil.rmtree(self.home, ignore_errors=True)
+        self._launched.stop()
 
 
 _zygote: Zygote | None = None
@@ -468,6 +402,7 @@ class ChildProcess:
         self.slot: _Slot | None = None
         self.group: cgroups.ChildGroup | None = None
         self._req_w = self._resp_r = -1
+        self._channel: Channel | None = None
 
     def start(self) -> None:
         config = dict(self.plan, home=str(self.home))
@@ -504,6 +439,7 @@ class ChildProcess:
                 )
         os.close(req_r)
         os.close(resp_w)
+        self._channel = Channel(self._req_w, self._resp_r)
         if self.group is not None:
             try:
                 self.group.add(self.proc.pid)  # before it runs any student code (at setup)
@@ -552,51 +488,74 @@ class ChildProcess:
         return self.proc is not None and self.proc.poll() is None
 
     def request(self, message: dict, seconds: float | None = None) -> dict:
-        """Send one request; raise ChildFailure if the child dies, hangs or garbles."""
-        if not self.alive:
+        """Send one request and wait for its answer; raise ChildFailure if the child dies,
+        hangs or garbles (NotRun if it had ended before this request was reached)."""
+        return self.wait(self.send(message), seconds)
+
+    def send(self, message: dict | bytes) -> Ticket:
+        """Send a request (a message, or one already encoded) without waiting for its answer."""
+        if not self.alive or self._channel is None:
             raise ChildFailure("the process running your code is not running")
         from autograder.sandbox import wire
 
-        deadline = time.monotonic() + (seconds or self.limits.call_seconds)
-        try:
-            self._send(wire.encode(message), deadline)
-            reader = _DeadlineReader(self._resp_r, deadline)
-            try:
-                answer = wire.read_message(reader)
-            finally:
-                reader.close()
-        except TimeoutError:
-            self.kill()
-            raise ChildFailure(
-                f"your code did not finish within {seconds or self.limits.call_seconds:g} "
-                "seconds (an infinite loop?)"
-            ) from None
-        except (EOFError, BrokenPipeError):
-            self.kill()
-            raise ChildFailure(f"the process running your code {_describe_exit(self.proc.returncode)}") from None
-        except wire.WireError as exc:
-            self.kill()
-            raise ChildFailure(f"the process running your code sent an unreadable answer ({exc})") from None
-        if not isinstance(answer, dict):
-            self.kill()
-            raise ChildFailure("the process running your code sent an unreadable answer")
-        return answer
+        return self._channel.send(message if isinstance(message, bytes) else wire.encode(message))
 
-    def _send(self, data: bytes, deadline: float) -> None:
-        view = memoryview(data)
-        with selectors.DefaultSelector() as selector:
-            selector.register(self._req_w, selectors.EVENT_WRITE)
-            while view:
-                remaining = deadline - time.monotonic()
-                if remaining <= 0 or not selector.select(remaining):
-                    raise TimeoutError
-                written = os.write(self._req_w, view[: 1 << 16])
-                view = view[written:]
+    def wait(self, ticket: Ticket, seconds: float | None = None) -> dict:
+        """The answer to `ticket`. The answers to the requests sent before it are read first
+        (kept in their tickets); each answer may take `seconds` from when it is waited for."""
+        from autograder.sandbox import wire
+
+        seconds = seconds or self.limits.call_seconds
+        while ticket.pending and self._channel is not None and self._channel.oldest() is not None:
+            channel = self._channel
+            channel.deadline = time.monotonic() + seconds
+            try:
+                answer = wire.read_message(channel)
+            except TimeoutError:
+                self._end(f"your code did not finish within {seconds:g} seconds (an infinite loop?)")
+            except (EOFError, OSError):
+                self._kill_process()
+                self._end(f"the process running your code {_describe_exit(self.proc.returncode)}")
+            except wire.WireError as exc:
+                self._end(f"the process running your code sent an unreadable answer ({exc})")
+            else:
+                if isinstance(answer, dict):
+                    channel.answered(answer)
+                else:
+                    self._end("the process running your code sent an unreadable answer")
+        return ticket.result()
+
+    def outstanding(self) -> Ticket | None:
+        """The last request sent whose answer has not been read yet, or None."""
+        channel = self._channel
+        return channel.tickets[-1] if channel is not None and channel.tickets else None
+
+    def _end(self, error: str) -> None:
+        """The request being waited for failed with `error`: the child is killed, and the
+        requests sent after it never ran."""
+        self._kill_process()
+        if self._channel is not None:
+            self._channel.end(error)
+            self._channel = None
+        self.kill()
 
     def kill(self) -> None:
-        """End the child and everything it started (process group, cgroup, uid); reap it."""
+        """End the child and everything it started (process group, cgroup, uid); reap it.
+        The requests whose answers were not read yet never ran."""
         if self.proc is None:
             return
+        self._kill_process()
+        if self._channel is not None:
+            self._channel.end("the process running your code was ended")
+            self._channel = None
+        for fd in ("_req_w", "_resp_r"):
+            try:
+                os.close(getattr(self, fd))
+            except OSError:
+                pass
+            setattr(self, fd, -1)
+
+    def _kill_process(self) -> None:
         try:
             os.killpg(self.proc.pid, signal.SIGKILL)
         except (ProcessLookupError, PermissionError):
@@ -613,12 +572,6 @@ class ChildProcess:
             self.proc.wait(timeout=10)
         except subprocess.TimeoutExpired:
             pass
-        for fd in ("_req_w", "_resp_r"):
-            try:
-                os.close(getattr(self, fd))
-            except OSError:
-                pass
-            setattr(self, fd, -1)
 
     def discard(self) -> None:
         """Kill the child and remove its private folder (after reading its output)."""
@@ -648,11 +601,18 @@ _standby: dict[tuple, ChildProcess] = {}
 _standby_lock = threading.Lock()
 
 
+_acquired: set[tuple] = set()
+"""The kinds of child (limits, layers) this process has asked for before."""
+
+
 def acquire(limits: Limits | None = None) -> ChildProcess:
     """A started child, taken from a standby started earlier when there is one.
 
-    Starting Python and importing numpy takes most of a child's start-up; keeping one
-    child started ahead of time hides it from every submission but the first.
+    A child's start-up (a fork of the zygote, its slot and cgroup, or a whole Python with
+    numpy without a zygote) is hidden from every submission but the first by keeping one
+    child started ahead of time. Only a process that asks a second time gets one: a single
+    `autograder grade` would pay for a standby it never uses, at the worst moment, while
+    its only submission waits.
     """
     limits = limits or Limits()
     key = (limits, disabled_layers())
@@ -663,9 +623,11 @@ def acquire(limits: Limits | None = None) -> ChildProcess:
                 child.discard()
             child = ChildProcess(limits)
             child.start()
-        replacement = ChildProcess(limits)
-        replacement.start()
-        _standby[key] = replacement
+        if key in _acquired:
+            replacement = ChildProcess(limits)
+            replacement.start()
+            _standby[key] = replacement
+        _acquired.add(key)
     return child
 
 

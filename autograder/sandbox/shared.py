@@ -56,3 +56,45 @@ def dev_arrays(seed: int):
     W = 1e-4 * rng.standard_normal((3073, 10))
     y = rng.integers(0, 10, size=500)
     return W, X, y
+
+
+def kept_dev_arrays(seed: int, folder: str | None):
+    """`dev_arrays(seed)`, read-only, mapped from a file in `folder` that the first call writes.
+
+    Making them costs about 50 ms (1.5 million normal draws and 12 MB of fresh memory),
+    and the zygote makes them before it is ready, so every `autograder grade` waited for
+    it. Mapped, they cost nothing until used, and every process that maps them shares one
+    copy in memory. The file's name holds a digest of this module and numpy's version (what
+    makes the arrays); a file that cannot be read or written only means making them again.
+    """
+    if not folder:
+        return dev_arrays(seed)
+    import hashlib
+    import os
+    import tempfile
+
+    maker = hashlib.sha256(open(__file__, "rb").read() + np.__version__.encode()).hexdigest()[:16]
+    path = os.path.join(folder, f"dev-problem-{seed}-{maker}.npy")
+    sizes = (500 * 3073, 3073 * 10, 500)
+    try:
+        flat = np.load(path, mmap_mode="r", allow_pickle=False)
+        if flat.shape != (sum(sizes),) or flat.dtype != np.float64:
+            raise ValueError(f"{path} does not hold the dev problem")
+    except (OSError, ValueError):
+        W, X, y = dev_arrays(seed)
+        try:
+            os.makedirs(folder, exist_ok=True)
+            fd, temporary = tempfile.mkstemp(dir=folder, suffix=".npy.tmp")
+            try:
+                with os.fdopen(fd, "wb") as out:
+                    np.save(out, np.concatenate([X.ravel(), W.ravel(), y.astype(np.float64)]))
+                os.replace(temporary, path)
+            finally:
+                if os.path.exists(temporary):
+                    os.unlink(temporary)
+        except OSError:
+            pass
+        return W, X, y
+    X = flat[: sizes[0]].reshape(500, 3073)
+    W = flat[sizes[0] : sizes[0] + sizes[1]].reshape(3073, 10)
+    return W, X, np.array(flat[sizes[0] + sizes[1] :], dtype=np.int64)

@@ -8,6 +8,9 @@ the grader's memory: no hidden properties, rubric or reference solutions) and ne
 student code, so what a child inherits from it is numpy, `child`'s code and the
 CS231n-size arrays, nothing more than an exec'd child has.
 
+Its arguments: the descriptor of its socket, and the grader's cache folder, where the
+CS231n-size problem is kept (`shared.kept_dev_arrays`) for it to map instead of making.
+
 Protocol, over the Unix SOCK_SEQPACKET socket whose descriptor is argv[1]: once ready the
 zygote sends {"ready": true} (or {"error": ...} and exits). Then, per child, the grader
 sends one JSON message with three descriptors attached (SCM_RIGHTS): the request pipe's
@@ -139,7 +142,7 @@ def main() -> None:
     if threads != 1:  # namespaces (and a safe fork) need a single-threaded process
         control.send(json.dumps({"error": f"the zygote has {threads} threads after importing numpy"}).encode())
         return
-    child.prepare()
+    child.prepare(sys.argv[2] if len(sys.argv) > 2 else None)
     control.send(json.dumps({"ready": True}).encode())
     serve(control)
 

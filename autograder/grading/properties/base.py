@@ -111,8 +111,9 @@ class Property:
         """Run one input against the child and judge it; raise Failure if it fails."""
         raise NotImplementedError
 
-    def evaluate(self, ctx, function: str, cases: list):
-        """The first failing case and its Failure, or None. Subclasses may batch calls."""
+    def evaluate(self, ctx, function: str, cases: list, begun=None):
+        """The first failing case and its Failure, or None. Subclasses may batch calls, and find
+        the answers to the fast pass's requests sent by `begin` (`begun`, what it returned)."""
         for case in cases:
             try:
                 self.check(ctx, function, case)
@@ -120,10 +121,21 @@ class Property:
                 return case, failure
         return None
 
+    def fast_pass_cases(self, function: str) -> list:
+        """The inputs that decide whether the property passes: the explicit ones, then the examples."""
+        return list(self.explicit_cases(function)) + list(self.generated_cases(function))
+
+    def begin(self, ctx, function: str):
+        """Send the fast pass's requests ahead, so that the child works on them while the grader
+        judges the checks before this one (`engine.grade_function`); what `run` is then given
+        to find their answers, or None (the default: the requests are sent when it runs).
+        Only a matter of speed: every request is the one `run` would send."""
+        return None
+
     # --- driver ---
-    def run(self, ctx, function: str) -> Failure | None:
-        cases = list(self.explicit_cases(function)) + list(self.generated_cases(function))
-        found = self.evaluate(ctx, function, cases)
+    def run(self, ctx, function: str, begun=None) -> Failure | None:
+        cases = self.fast_pass_cases(function)
+        found = self.evaluate(ctx, function, cases, begun)
         if found is None:
             return None
         case, failure = found
@@ -143,6 +155,7 @@ class Property:
     def ladder(self, function: str) -> tuple:
         """The simplest inputs of the small strategy, simplest first (drawn once per process)."""
         key = self.strategy_key(function)
+        read_cached_ladders()
         drawn = EXAMPLES.get((self.id, f"ladder/{_course_key(key)}"))
         if drawn is not None:  # without building the strategy: that would import hypothesis
             return drawn
@@ -287,6 +300,27 @@ def _draw(prop: Property, key: str, strategy, count: int) -> list:
 
     record()
     return drawn
+
+
+_LADDERS_READ: dict[str, frozenset] = {}
+"""Per formulation (key): the ladder keys that the example cache's ladders file held."""
+
+
+def read_cached_ladders() -> frozenset:
+    """Add the ladders of the example cache to EXAMPLES, once per process and formulation; the
+    keys it held. Read when a ladder is first needed, not with the examples: most gradings
+    need none, and the ladders are most of the cache."""
+    from autograder.formulation import current
+    from autograder.grading import example_cache
+
+    course = current().key
+    with HYPOTHESIS_LOCK:
+        if course not in _LADDERS_READ:
+            cached = example_cache.load("ladders")
+            for key, cases in cached.items():
+                EXAMPLES.setdefault(key, cases)
+            _LADDERS_READ[course] = frozenset(cached)
+        return _LADDERS_READ[course]
 
 
 def _course_key(key: str) -> str:

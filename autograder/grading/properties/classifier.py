@@ -13,26 +13,22 @@ import numpy as np
 from autograder.grading import cases as C
 from autograder.grading.failure import Failure, show
 from autograder.grading.properties.base import Property, close
-from autograder.sandbox.process import ChildFailure
 from autograder.sandbox.shared import least_squares
 
 AHEAD = 8
 """Trainings or predictions per round trip when a property's inputs are run ahead."""
 
 
-def run_ahead(ctx, function: str, ahead, jobs: list[dict]) -> None:
-    """Have the child run `jobs` a few per round trip (`Session.train_ahead`, `predict_ahead`)
-    before the cases are judged one by one, which then find their answers waiting.
+def run_ahead(ahead, jobs: list[dict]) -> None:
+    """Send `jobs` to the child a few per request (`Session.train_ahead`, `predict_ahead`), without
+    waiting: the cases, judged one by one, then find their answers arriving in order.
 
     Only a matter of speed: each job runs as its own request would. If the child dies or
     hangs meanwhile, that is forgotten and the cases run one by one as usual, meeting the
     problem in their own order, so the feedback is the same as without running ahead.
     """
-    try:
-        for start in range(0, len(jobs), AHEAD):
-            ahead(jobs[start : start + AHEAD])
-    except ChildFailure:
-        ctx.excuse(function)
+    for start in range(0, len(jobs), AHEAD):
+        ahead(jobs[start : start + AHEAD])
 
 
 def train_settings(case) -> dict:
@@ -54,8 +50,11 @@ class TrainsAhead(Property):
     def training(self, case) -> dict:
         raise NotImplementedError
 
-    def evaluate(self, ctx, function, cases):
-        run_ahead(ctx, function, ctx.train_ahead, [self.training(case) for case in cases])
+    def begin(self, ctx, function):
+        run_ahead(ctx.train_ahead, [self.training(case) for case in self.fast_pass_cases(function)])
+
+    def evaluate(self, ctx, function, cases, begun=None):
+        run_ahead(ctx.train_ahead, [self.training(case) for case in cases])
         return super().evaluate(ctx, function, cases)
 
 
@@ -261,8 +260,15 @@ class PredictProperty(Property):
     def describe(self, function, case):
         return {"W": case["W"], "X": case["X"], "class": case["cls"]}
 
-    def evaluate(self, ctx, function, cases):
-        run_ahead(ctx, function, ctx.predict_ahead, [{"cls": c["cls"], "W": c["W"], "X": c["X"]} for c in cases])
+    def begin(self, ctx, function):
+        run_ahead(ctx.predict_ahead, self.predictions(self.fast_pass_cases(function)))
+
+    @staticmethod
+    def predictions(cases) -> list[dict]:
+        return [{"cls": c["cls"], "W": c["W"], "X": c["X"]} for c in cases]
+
+    def evaluate(self, ctx, function, cases, begun=None):
+        run_ahead(ctx.predict_ahead, self.predictions(cases))
         return super().evaluate(ctx, function, cases)
 
     def check(self, ctx, function, case):

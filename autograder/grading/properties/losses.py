@@ -9,7 +9,7 @@ import numpy as np
 
 from autograder.formulation import current
 from autograder.grading import cases as C
-from autograder.grading import conventions
+from autograder.grading import conventions, dev_reference
 from autograder.grading.failure import Failure, show
 from autograder.grading.properties.base import Property, close, worst_entry
 from autograder.grading.reference import kind_of, loss_function
@@ -57,17 +57,10 @@ _REFERENCE_ANSWERS: dict[tuple, tuple[float, np.ndarray]] = {}
 _MAX_REMEMBERED = 20000
 
 
-def reference(function: str, W, X, y, reg, name: tuple | None = None):
-    """The reference (loss, dW), remembered by input: the examples are the same for every submission.
-
-    `name` stands for the arrays when they have one (the CS231n-size problem made from a
-    seed), so that 12 MB of X are not turned into a dictionary key at every submission.
-    """
+def reference(function: str, W, X, y, reg):
+    """The reference (loss, dW), remembered by input: the examples are the same for every submission."""
     course = current()
-    if name is not None:
-        key = (kind_of(function), course, name, float(reg))
-    else:
-        key = (kind_of(function), course, W.shape, X.shape, W.tobytes(), X.tobytes(), y.tobytes(), float(reg))
+    key = (kind_of(function), course, W.shape, X.shape, W.tobytes(), X.tobytes(), y.tobytes(), float(reg))
     answer = _REFERENCE_ANSWERS.get(key)
     if answer is None:
         loss, dW = loss_function(kind_of(function))(W.copy(), X.copy(), y.copy(), reg)
@@ -78,8 +71,9 @@ def reference(function: str, W, X, y, reg, name: tuple | None = None):
     return answer
 
 
-def compare_to_reference(function, W, X, y, reg, loss, dW, what="", name: tuple | None = None) -> None:
-    ref_loss, ref_dW = reference(function, W, X, y, reg, name)
+def compare_to_reference(function, W, X, y, reg, loss, dW, what="", expected=None) -> None:
+    """Raise a Failure when (loss, dW) is not the reference's answer (`expected`, when known)."""
+    ref_loss, ref_dW = expected or reference(function, W, X, y, reg)
     if not close(loss, ref_loss):
         hint = None
         if loss == 0.0:
@@ -108,9 +102,19 @@ class LossProperty(Property):
     def check(self, ctx, function, case):
         self.judge(function, case, ctx.call(function, self.plan(function, case)))
 
-    def evaluate(self, ctx, function, cases):
-        plans = [self.plan(function, case) for case in cases]
-        outcomes = ctx.call(function, [c for plan in plans for c in plan])
+    def begin(self, ctx, function):
+        plans = [self.plan(function, case) for case in self.fast_pass_cases(function)]
+        calls = [c for plan in plans for c in plan]
+        return plans, calls, ctx.send_call(function, calls)
+
+    def evaluate(self, ctx, function, cases, begun=None):
+        if begun is None:
+            plans = [self.plan(function, case) for case in cases]
+            calls = [c for plan in plans for c in plan]
+            ticket = None
+        else:
+            plans, calls, ticket = begun
+        outcomes = ctx.call(function, calls, ticket)
         start = 0
         for case, plan in zip(cases, plans, strict=False):
             chunk = outcomes[start : start + len(plan)]
@@ -161,25 +165,37 @@ class AgreesWithNaive(LossProperty):
 
     def prepare(self, function):
         for case in self.explicit_cases(function):
-            reference(function, case["W"], case["X"], case["y"], case["reg"], name=("cs231n_dev_case", case["seed"]))
+            dev_reference.answer(kind_of(function), case["seed"], case["reg"])
 
-    def check(self, ctx, function, case):
-        self.judge(function, case, [ctx.call_stored(function, case)])
+    def check(self, ctx, function, case, ticket=None):
+        self.judge(function, case, [ctx.call_stored(function, case, ticket)])
 
-    def evaluate(self, ctx, function, cases):
-        return Property.evaluate(self, ctx, function, cases)
+    def begin(self, ctx, function):
+        return [ctx.send_stored(function, case) for case in self.fast_pass_cases(function)]
+
+    def evaluate(self, ctx, function, cases, begun=None):
+        for case, ticket in zip(cases, begun or [None] * len(cases), strict=True):
+            try:
+                self.check(ctx, function, case, ticket)
+            except Failure as failure:
+                return case, failure
+        return None
 
     def describe(self, function, case):
-        return {"W": f"1e-4 * randn{case['W'].shape}", "X": f"CIFAR-10-like data of shape {case['X'].shape}",
-                "y": f"random labels 0..9 of shape {case['y'].shape}", "reg": case["reg"]}
+        n, d, c = C.DEV_SHAPE["N"], C.DEV_SHAPE["D"], C.DEV_SHAPE["C"]
+        return {"W": f"1e-4 * randn{(d, c)}", "X": f"CIFAR-10-like data of shape {(n, d)}",
+                "y": f"random labels 0..9 of shape {(n,)}", "reg": case["reg"]}
 
     def judge(self, function, case, outcomes):
         (outcome,) = outcomes
+        expected = dev_reference.answer(kind_of(function), case["seed"], case["reg"])
         loss = loss_of(outcome, function)
-        dW = grad_of(outcome, function, case["W"])
-        compare_to_reference(function, case["W"], case["X"], case["y"], case["reg"], loss, dW,
-                             what=" that the naive version computes at N = 500, D = 3073, C = 10",
-                             name=("cs231n_dev_case", case["seed"]))
+        dW = grad_of(outcome, function, expected[1])  # the reference's dW has the shape of W
+        if close(loss, expected[0]) and close(dW, expected[1]):
+            return
+        W, X, y = C.dev_problem(case["seed"])  # made only to explain the failure
+        compare_to_reference(function, W, X, y, case["reg"], loss, dW, expected=expected,
+                             what=" that the naive version computes at N = 500, D = 3073, C = 10")
 
 
 class NumericalGradient(LossProperty):

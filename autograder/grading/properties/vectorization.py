@@ -131,7 +131,7 @@ class NoLoops(Property):
     functions = VECTORIZED
     shrinkable = False
 
-    def run(self, ctx, function):
+    def run(self, ctx, function, begun=None):
         reason = find_loop(ctx.source(function), function)
         if reason is None:
             return None
@@ -175,7 +175,7 @@ class Speed(Property):
     functions = VECTORIZED
     shrinkable = False
 
-    def run(self, ctx, function):
+    def run(self, ctx, function, begun=None):
         tampering = tampers_with_tracing(ctx.source(function))
         if tampering:
             return Failure(f"{function} cannot be measured: {tampering}. A loss function has no use for "

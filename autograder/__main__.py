@@ -1,0 +1,5 @@
+"""`python -m autograder`: the `autograder` command."""
+
+from autograder.launch import run
+
+run()
