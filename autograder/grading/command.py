@@ -44,9 +44,9 @@ def grade_command(submissions: tuple[Path, ...], results_path: Path | None, quie
         raise click.ClickException(f"{submission}: not a folder (give the student's copy of the release folder)")
     # Imported here, after the zygote was set starting, so that its start-up overlaps them:
     # the command line must not pay for the grading engine unless it grades.
-    from autograder.sandbox.process import start_zygote_in_background
+    from autograder.sandbox.process import Limits, start_zygote_in_background
 
-    start_zygote_in_background()
+    start_zygote_in_background(standby=Limits())
     from autograder.grading.engine import grade_submission
     from autograder.grading.session import SubmissionError
     from autograder.paths import MaterialNotFound

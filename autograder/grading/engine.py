@@ -67,63 +67,108 @@ def _crash_failure(display: str, exc: ChildFailure) -> Failure:
                    hint="the remaining checks of this function were not run; the other functions are graded as usual.")
 
 
-def grade_function(session: Session, rubric: FunctionRubric) -> list[TestResult]:
-    function, display = rubric.function, rubric.display_name
-    properties = for_function(function)
-    missing = set(rubric.points) - set(properties)
-    if missing:
-        raise KeyError(f"rubric.toml names properties of {function} that do not exist: {sorted(missing)}")
+class FunctionGrading:
+    """One function's grading, in three steps that the engine interleaves across functions.
 
-    def result(prop_id: str, failure: Failure | None, note: str | None = None) -> TestResult:
-        prop, points = properties[prop_id], rubric.points[prop_id]
-        name = f"{display}: {prop.title}"
+    `send_gate` sends the gate's requests; `open` judges the gate and, when it passes, sends
+    every check's fast pass (`Property.begin`); `finish` judges the checks, in the rubric's
+    order, and names the likely mistakes. The engine opens the next function before it
+    finishes this one, so the child always has work queued while the grader judges. The
+    requests and their order depend only on the submission, never on timing.
+    """
+
+    def __init__(self, session: Session, rubric: FunctionRubric):
+        self.session, self.rubric = session, rubric
+        self.function, self.display = rubric.function, rubric.display_name
+        self.properties = for_function(self.function)
+        missing = set(rubric.points) - set(self.properties)
+        if missing:
+            raise KeyError(f"rubric.toml names properties of {self.function} that do not exist: {sorted(missing)}")
+        self.gate = self.properties[rubric.gate]
+        self.gate_cases = self.gate.explicit_cases(self.function)[:3]
+        self.problem = session.problem_with(self.function)
+        self.gate_begun = None
+        self.begun: dict[str, object] = {}
+
+    def send_gate(self) -> None:
+        if not self.problem:
+            self.gate_begun = self.gate.begin(self.session, self.function, self.gate_cases)
+
+    def open(self) -> None:
+        if self.problem:
+            return
+        self.session.current_check = self.rubric.gate
+        try:
+            found = self.gate.evaluate(self.session, self.function, self.gate_cases, self.gate_begun)
+        except ChildFailure:
+            found = True
+        to_run = [self.rubric.gate] if found is not None else list(self.rubric.points)
+        self.begun = {prop_id: self.properties[prop_id].begin(self.session, self.function) for prop_id in to_run}
+        self.session.current_check = None
+
+    def result(self, prop_id: str, failure: Failure | None, note: str | None = None) -> TestResult:
+        prop, points = self.properties[prop_id], self.rubric.points[prop_id]
+        name = f"{self.display}: {prop.title}"
         if failure is None and note is None:
-            return TestResult(function, prop_id, name, float(points), float(points), "passed", "Passed.")
+            return TestResult(self.function, prop_id, name, float(points), float(points), "passed", "Passed.")
         text = note if note is not None else failure.render()
-        return TestResult(function, prop_id, name, 0.0, float(points), "failed", text)
+        return TestResult(self.function, prop_id, name, 0.0, float(points), "failed", text)
 
-    problem = session.problem_with(function)
-    if problem:
-        note = f"{display} could not be graded: {problem}"
-        # Imported only for a failing function: it loads the catalogue.
+    def finish(self) -> list[TestResult]:
+        session, function, display = self.session, self.function, self.display
+        if self.problem:
+            note = f"{display} could not be graded: {self.problem}"
+            # Imported only for a failing function: it loads the catalogue.
+            from autograder.grading import diagnosis
+
+            crash = diagnosis.diagnose_crash(self.problem, session.source(function), function)
+            return explain([self.result(pid, None, note) for pid in self.rubric.points], [crash] if crash else [])
+        results = []
+        for prop_id in self.rubric.points:
+            if prop_id not in self.begun:
+                results.append(self.result(prop_id, None, (
+                    f"{NOT_GRADED_YET}: {display} does not pass '{self.gate.title}' on basic inputs, so this "
+                    f"check earns no points (see '{display}: {self.gate.title}'). It is graded once that passes.")))
+                continue
+            session.current_check = prop_id
+            try:
+                failure = self.properties[prop_id].run(session, function, self.begun[prop_id])
+            except ChildFailure as exc:
+                failure = _crash_failure(display, exc)
+            results.append(self.result(prop_id, failure))
+        session.current_check = None
+        failed = tuple(r.property for r in results if _failed_on_its_own(r))
+        if not failed:
+            return results
         from autograder.grading import diagnosis
 
-        crash = diagnosis.diagnose_crash(problem, session.source(function), function)
-        return explain([result(pid, None, note) for pid in rubric.points], [crash] if crash else [])
+        started = time.perf_counter()
+        found = diagnosis.diagnose(session, function, failed)
+        spent = session.timings.setdefault("diagnosis", {"seconds": 0.0, "functions": 0})
+        spent["seconds"] += time.perf_counter() - started
+        spent["functions"] += 1
+        return explain(results, found)
 
-    gate = properties[rubric.gate]
-    session.current_check = rubric.gate
-    try:
-        gate_failed = gate.evaluate(session, function, gate.explicit_cases(function)[:3]) is not None
-    except ChildFailure:
-        gate_failed = True
-    to_run = [rubric.gate] if gate_failed else list(rubric.points)
-    begun = {prop_id: properties[prop_id].begin(session, function) for prop_id in to_run}
-    results = []
-    for prop_id in rubric.points:
-        if prop_id not in begun:
-            results.append(result(prop_id, None, (
-                f"{NOT_GRADED_YET}: {display} does not pass '{gate.title}' on basic inputs, so this check "
-                f"earns no points (see '{display}: {gate.title}'). It is graded once that passes.")))
-            continue
-        session.current_check = prop_id
-        try:
-            failure = properties[prop_id].run(session, function, begun[prop_id])
-        except ChildFailure as exc:
-            failure = _crash_failure(display, exc)
-        results.append(result(prop_id, failure))
-    session.current_check = None
-    failed = tuple(r.property for r in results if _failed_on_its_own(r))
-    if not failed:
-        return results
-    from autograder.grading import diagnosis
 
-    started = time.perf_counter()
-    found = diagnosis.diagnose(session, function, failed)
-    spent = session.timings.setdefault("diagnosis", {"seconds": 0.0, "functions": 0})
-    spent["seconds"] += time.perf_counter() - started
-    spent["functions"] += 1
-    return explain(results, found)
+def grade_functions(session: Session, rubrics: list[FunctionRubric]) -> dict[str, list[TestResult]]:
+    """Every function's results: all gates sent first, each function opened before the one
+    before it is judged (see `FunctionGrading`)."""
+    gradings = [FunctionGrading(session, rubric) for rubric in rubrics]
+    for grading in gradings:
+        grading.send_gate()
+    if gradings:
+        gradings[0].open()
+    by_function: dict[str, list[TestResult]] = {}
+    for grading, following in zip(gradings, [*gradings[1:], None], strict=True):
+        if following is not None:
+            following.open()
+        by_function[grading.function] = grading.finish()
+    return by_function
+
+
+def grade_function(session: Session, rubric: FunctionRubric) -> list[TestResult]:
+    """One function's results (as part of a submission, see `grade_functions`)."""
+    return grade_functions(session, [rubric])[rubric.function]
 
 
 NOT_GRADED_YET = "Not graded yet"
@@ -224,7 +269,7 @@ def grade_submission(submission: Path, limits: Limits | None = None,
     preparing = _prepare_in_background(rubrics)
     with Session(submission, limits) as session:
         preparing.join()
-        by_function = {rubric.function: grade_function(session, rubric) for rubric in rubrics}
+        by_function = grade_functions(session, rubrics)
     return GradeReport(
         submission=submission.name,
         tests=[t for r in rubrics for t in by_function[r.function]],

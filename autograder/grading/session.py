@@ -447,9 +447,10 @@ class Session:
         return time.perf_counter() - start, answer
 
     def time_at_scale(self, function: str, case: dict, repeats: int = 2) -> dict:
-        """Best-of-`repeats` wall times of `function` and of the unavoidable matrix products."""
+        """Best-of-`repeats` wall times of `function` and of the unavoidable matrix products (a
+        slow run of the products only makes the comparison more lenient)."""
         self._store(function, case)
-        floor = min(self._timed(function, "__matrix_products__", 0.0)[0] for _ in range(repeats + 1))
+        floor = min(self._timed(function, "__matrix_products__", 0.0)[0] for _ in range(repeats))
         times = []
         for _ in range(repeats):
             elapsed, answer = self._timed(function, function, case["reg"])

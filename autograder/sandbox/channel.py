@@ -85,9 +85,11 @@ class Channel:
     def answered(self, answer: dict) -> None:
         self.tickets.popleft().answer = answer
 
-    def end(self, error: str) -> None:
-        """The child is gone: the request it was handling failed with `error`, the rest never ran."""
-        if self.tickets:
+    def end(self, error: str | None) -> None:
+        """The child is gone: the request it was handling failed with `error`, the rest never ran
+        (all of them when `error` is None: the grader ended the child itself, and whatever it
+        was doing is done again by a new one)."""
+        if self.tickets and error is not None:
             self.tickets.popleft().error = error
         while self.tickets:
             self.tickets.popleft().never_ran = True

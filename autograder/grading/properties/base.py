@@ -125,11 +125,16 @@ class Property:
         """The inputs that decide whether the property passes: the explicit ones, then the examples."""
         return list(self.explicit_cases(function)) + list(self.generated_cases(function))
 
-    def begin(self, ctx, function: str):
-        """Send the fast pass's requests ahead, so that the child works on them while the grader
-        judges the checks before this one (`engine.grade_function`); what `run` is then given
-        to find their answers, or None (the default: the requests are sent when it runs).
-        Only a matter of speed: every request is the one `run` would send."""
+    def begin(self, ctx, function: str, cases: list | None = None):
+        """Send the requests of `evaluate(ctx, function, cases)` (by default the fast pass's)
+        ahead, so that the child works on them while the grader judges what comes before
+        (`engine.FunctionGrading`); what `evaluate` is then given to find their answers, or
+        None (the default: the requests are sent when it runs). Only a matter of speed:
+        every request is the one `evaluate` would send."""
+        return self.send_ahead(ctx, function, self.fast_pass_cases(function) if cases is None else cases)
+
+    def send_ahead(self, ctx, function: str, cases: list):
+        """What `begin` does for these cases (subclasses that can send ahead say how)."""
         return None
 
     # --- driver ---

@@ -50,8 +50,8 @@ class TrainsAhead(Property):
     def training(self, case) -> dict:
         raise NotImplementedError
 
-    def begin(self, ctx, function):
-        run_ahead(ctx.train_ahead, [self.training(case) for case in self.fast_pass_cases(function)])
+    def send_ahead(self, ctx, function, cases):
+        run_ahead(ctx.train_ahead, [self.training(case) for case in cases])
 
     def evaluate(self, ctx, function, cases, begun=None):
         run_ahead(ctx.train_ahead, [self.training(case) for case in cases])
@@ -260,8 +260,8 @@ class PredictProperty(Property):
     def describe(self, function, case):
         return {"W": case["W"], "X": case["X"], "class": case["cls"]}
 
-    def begin(self, ctx, function):
-        run_ahead(ctx.predict_ahead, self.predictions(self.fast_pass_cases(function)))
+    def send_ahead(self, ctx, function, cases):
+        run_ahead(ctx.predict_ahead, self.predictions(cases))
 
     @staticmethod
     def predictions(cases) -> list[dict]:

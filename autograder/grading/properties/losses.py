@@ -102,8 +102,8 @@ class LossProperty(Property):
     def check(self, ctx, function, case):
         self.judge(function, case, ctx.call(function, self.plan(function, case)))
 
-    def begin(self, ctx, function):
-        plans = [self.plan(function, case) for case in self.fast_pass_cases(function)]
+    def send_ahead(self, ctx, function, cases):
+        plans = [self.plan(function, case) for case in cases]
         calls = [c for plan in plans for c in plan]
         return plans, calls, ctx.send_call(function, calls)
 
@@ -170,8 +170,8 @@ class AgreesWithNaive(LossProperty):
     def check(self, ctx, function, case, ticket=None):
         self.judge(function, case, [ctx.call_stored(function, case, ticket)])
 
-    def begin(self, ctx, function):
-        return [ctx.send_stored(function, case) for case in self.fast_pass_cases(function)]
+    def send_ahead(self, ctx, function, cases):
+        return [ctx.send_stored(function, case) for case in cases]
 
     def evaluate(self, ctx, function, cases, begun=None):
         for case, ticket in zip(cases, begun or [None] * len(cases), strict=True):
