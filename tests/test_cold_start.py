@@ -182,3 +182,30 @@ def test_the_dev_problem_is_made_when_its_folder_cannot_be_written(tmp_path):
     blocked.write_text("a file where the cache folder should be")
     W, X, y = kept_dev_arrays(3, str(blocked))
     assert np.array_equal(X, dev_arrays(3)[1])
+
+
+def test_code_that_changes_the_cs231n_size_X_in_place_gets_a_fresh_one_each_call(tmp_path):
+    """The child hands the kept problem's X over copy on write: a change in place stays in
+    that call, as it did when X was copied."""
+    from conftest import REFERENCE_FILES, submission_with
+
+    from autograder.grading.session import Session
+
+    svm = REFERENCE_FILES["linear_svm.py"] + (
+        "\n\n_vectorized = svm_loss_vectorized\n\n\n"
+        "def svm_loss_vectorized(W, X, y, reg):\n"
+        "    X *= 2.0\n"
+        "    W[0, 0] += 1.0\n"
+        "    return _vectorized(W, X, y, reg)\n")
+    case = cs231n_dev_case(reg=5e-6)
+    W, X, y = dev_arrays(case["seed"])
+    W = W.copy()
+    W[0, 0] += 1.0
+    expected_loss = loss_function("svm")(W, 2.0 * X, y, case["reg"])[0]
+    with Session(submission_with(tmp_path, "in_place", linear_svm=svm), process.Limits()) as session:
+        answers = [session.call_stored("svm_loss_vectorized", case) for _ in range(3)]
+        session.time_at_scale("svm_loss_vectorized", case, repeats=1)
+        answers.append(session.call_stored("svm_loss_vectorized", case))
+    losses = [float(answer["loss"]) for answer in answers]
+    assert all(answer["ok"] for answer in answers)
+    assert losses == [losses[0]] * 4 and losses[0] == pytest.approx(expected_loss, rel=1e-12)

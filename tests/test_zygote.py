@@ -56,17 +56,24 @@ def test_forked_and_execd_children_grade_alike(tmp_path):
 
 @needs_zygote
 def test_a_forked_child_holds_only_its_own_descriptors(tmp_path):
-    """Not the zygote's socket (which could ask for unsandboxed children), nor another child's pipes."""
+    """Not the zygote's socket (which could ask for unsandboxed children), nor another child's
+    pipes: its standard streams, its two pipes and, read-only, the kept CS231n-size problem."""
     probe = REFERENCE_FILES["linear_svm.py"] + (
-        "\nimport os as _os\n_open = []\nfor _fd in range(64):\n    try:\n        _os.fstat(_fd)\n"
-        "        _open.append(_fd)\n    except OSError:\n        pass\nprint('open descriptors:', len(_open))\n")
+        "\nimport os as _os\nimport stat as _stat\n_open = []\nfor _fd in range(64):\n    try:\n"
+        "        _mode = _os.fstat(_fd).st_mode\n    except OSError:\n        continue\n"
+        "    _kind = 'fifo' if _stat.S_ISFIFO(_mode) else 'file' if _stat.S_ISREG(_mode) else 'other'\n"
+        "    _access = _os.O_ACCMODE & __import__('fcntl').fcntl(_fd, __import__('fcntl').F_GETFL)\n"
+        "    _open.append(f'{_fd}:{_kind}:{\"r\" if _access == _os.O_RDONLY else \"w\"}')\n"
+        "print('open descriptors:', ' '.join(_open[3:]))\n")
     folder = submission_with(tmp_path, "fds", linear_svm=probe)
     keep = process.acquire()  # another child alive at the same time (the standby is one more)
     try:
         report = grade_submission(folder, functions=("svm_loss_naive",))
     finally:
         keep.discard()
-    assert "open descriptors: 5" in report.output, report.output  # stdin, stdout, stderr, two pipes
+    line = next(text for text in report.output.splitlines() if text.startswith("open descriptors:"))
+    kinds = sorted(entry.split(":", 1)[1] for entry in line.split(":", 1)[1].split())
+    assert kinds == ["fifo:r", "fifo:w", "file:r"], report.output  # two pipes, the kept problem
 
 
 @needs_zygote

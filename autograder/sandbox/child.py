@@ -30,7 +30,7 @@ if __name__ == "__main__":
 
 import numpy as np  # noqa: E402
 import wire  # noqa: E402
-from shared import dev_arrays, kept_dev_arrays, stand_in_loss  # noqa: E402
+from shared import dev_arrays, kept_dev_arrays, private_dev_X, stand_in_loss  # noqa: E402
 
 del sys.path[0]
 sys.dont_write_bytecode = True
@@ -156,10 +156,10 @@ def find_function(fn: str):
     return func
 
 
-def call_loss(func, args, return_inputs: bool):
-    W, X, y = args["W"].copy(), args["X"].copy(), args["y"].copy()
-    reg = float(args["reg"])
-    out = func(W, X, y, reg)
+def call_loss(func, W, X, y, reg, return_inputs: bool):
+    """Call a loss function on arrays of its own (they may be changed in place, and are
+    returned as they are after the call when `return_inputs`)."""
+    out = func(W, X, y, float(reg))
     if not isinstance(out, (tuple, list)) or len(out) != 2:
         raise StudentError(
             f"the function returned a {type(out).__name__}, not a tuple (loss, dW)"
@@ -186,7 +186,8 @@ def op_call(req):
     results = []
     for args in req["calls"]:
         try:
-            results.append(call_loss(func, args, bool(args.get("return_inputs"))))
+            # The arrays of a request are its own: nothing else holds them.
+            results.append(call_loss(func, args["W"], args["X"], args["y"], args["reg"], bool(args.get("return_inputs"))))
         except BaseException as exc:  # noqa: BLE001
             results.append({"ok": False, "error": trimmed_traceback(exc)})
     return {"results": results}
@@ -197,7 +198,18 @@ def op_store(req):
     if stored.get("seed") != int(req["seed"]):
         stored["W"], stored["X"], stored["y"] = dev_arrays(int(req["seed"]))
         stored["seed"] = int(req["seed"])
+        stored.pop("X_file", None)
     return {"ok": True}
+
+
+def stored_inputs():
+    """W, X, y of the stored problem, private to one call as copies would be (X mapped copy
+    on write from the kept file when there is one: see `shared.private_dev_X`)."""
+    if "X_file" in stored:
+        X = private_dev_X(*stored["X_file"])
+    else:
+        X = stored["X"].copy()
+    return stored["W"].copy(), X, stored["y"].copy()
 
 
 class CappedOutput(io.TextIOBase):
@@ -307,7 +319,7 @@ def op_call_stored(req):
     op_store(req)
     try:
         func = find_function(req["fn"])
-        return call_loss(func, {"W": stored["W"], "X": stored["X"], "y": stored["y"], "reg": req["reg"]}, False)
+        return call_loss(func, *stored_inputs(), req["reg"], False)
     except BaseException as exc:  # noqa: BLE001
         return {"ok": False, "error": trimmed_traceback(exc)}
 
@@ -351,14 +363,14 @@ def op_python_steps(req):
 
 def op_run_stored(req):
     """Run a function once on stored arrays; the grader times the round trip."""
-    W, X, y = stored["W"], stored["X"], stored["y"]
     if req["fn"] == "__matrix_products__":
+        W, X = stored["W"], stored["X"]
         scores = X @ W
         X.T @ scores
         return {"ok": True}
     try:
         func = find_function(req["fn"])
-        func(W.copy(), X.copy(), y.copy(), float(req.get("reg", 0.0)))
+        func(*stored_inputs(), float(req.get("reg", 0.0)))
         return {"ok": True}
     except BaseException as exc:  # noqa: BLE001
         return {"ok": False, "error": trimmed_traceback(exc)}
@@ -474,9 +486,22 @@ def serve(request_fd: int, response_fd: int) -> None:
 
 def prepare(folder: str | None = None) -> None:
     """Made before the first request (by a standby child while it waits, or once by the zygote,
-    which maps them from the file kept in `folder`)."""
+    which maps them from the file kept in `folder` and keeps that file open for its children:
+    see `stored_inputs` and `inherited_descriptors`)."""
     stored["W"], stored["X"], stored["y"] = kept_dev_arrays(231, folder)
     stored["seed"] = 231
+    X = stored["X"]
+    if isinstance(X, np.memmap) and X.filename:
+        try:
+            stored["X_file"] = (os.open(X.filename, os.O_RDONLY | os.O_CLOEXEC), int(X.offset))
+        except OSError:
+            pass
+
+
+def inherited_descriptors() -> set[int]:
+    """The descriptors a child forked by the zygote keeps besides its pipes and output: the
+    kept problem's file, read-only (random data, nothing secret)."""
+    return {stored["X_file"][0]} if "X_file" in stored else set()
 
 
 def run(config: dict, request_fd: int, response_fd: int) -> None:

@@ -58,6 +58,42 @@ def dev_arrays(seed: int):
     return W, X, y
 
 
+DEV_SIZES = (500 * 3073, 3073 * 10, 500)
+"""Entries of X, W and y in the kept file (one flat float64 array, in this order)."""
+
+
+def kept_dev_file(seed: int, folder: str) -> str:
+    """The file `kept_dev_arrays` keeps the problem in: named by a digest of this module and
+    numpy's version, what makes the arrays."""
+    import hashlib
+    import os
+
+    with open(__file__, "rb") as source:
+        maker = hashlib.sha256(source.read() + np.__version__.encode()).hexdigest()[:16]
+    return os.path.join(folder, f"dev-problem-{seed}-{maker}.npy")
+
+
+def private_dev_X(descriptor: int, offset: int) -> np.ndarray:
+    """A private, writable X over the kept file open at `descriptor`, its data at `offset`
+    (copy on write): what a copy of X gives the code it is handed, without copying 12 MB
+    first; pages are copied only if that code writes to them."""
+    import mmap
+
+    mapped = mmap.mmap(descriptor, 0, flags=mmap.MAP_PRIVATE, prot=mmap.PROT_READ | mmap.PROT_WRITE)
+    return np.ndarray((500, 3073), np.float64, buffer=mapped, offset=offset)
+
+
+def _mapped(path: str) -> np.memmap | None:
+    """The kept file mapped read-only, or None when it is missing or not the dev problem."""
+    try:
+        flat = np.load(path, mmap_mode="r", allow_pickle=False)
+    except (OSError, ValueError):
+        return None
+    if not isinstance(flat, np.memmap) or flat.shape != (sum(DEV_SIZES),) or flat.dtype != np.float64:
+        return None
+    return flat
+
+
 def kept_dev_arrays(seed: int, folder: str | None):
     """`dev_arrays(seed)`, read-only, mapped from a file in `folder` that the first call writes.
 
@@ -69,18 +105,12 @@ def kept_dev_arrays(seed: int, folder: str | None):
     """
     if not folder:
         return dev_arrays(seed)
-    import hashlib
     import os
     import tempfile
 
-    maker = hashlib.sha256(open(__file__, "rb").read() + np.__version__.encode()).hexdigest()[:16]
-    path = os.path.join(folder, f"dev-problem-{seed}-{maker}.npy")
-    sizes = (500 * 3073, 3073 * 10, 500)
-    try:
-        flat = np.load(path, mmap_mode="r", allow_pickle=False)
-        if flat.shape != (sum(sizes),) or flat.dtype != np.float64:
-            raise ValueError(f"{path} does not hold the dev problem")
-    except (OSError, ValueError):
+    path = kept_dev_file(seed, folder)
+    flat = _mapped(path)
+    if flat is None:
         W, X, y = dev_arrays(seed)
         try:
             os.makedirs(folder, exist_ok=True)
@@ -93,8 +123,11 @@ def kept_dev_arrays(seed: int, folder: str | None):
                 if os.path.exists(temporary):
                     os.unlink(temporary)
         except OSError:
-            pass
-        return W, X, y
-    X = flat[: sizes[0]].reshape(500, 3073)
+            return W, X, y
+        flat = _mapped(path)
+        if flat is None:
+            return W, X, y
+    sizes = DEV_SIZES
+    X = np.memmap(path, np.float64, "r", offset=flat.offset, shape=(500, 3073))  # knows its file and offset
     W = flat[sizes[0] : sizes[0] + sizes[1]].reshape(3073, 10)
     return W, X, np.array(flat[sizes[0] + sizes[1] :], dtype=np.int64)

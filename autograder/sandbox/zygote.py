@@ -60,7 +60,7 @@ def _become_child(control: socket.socket, request: dict, request_fd: int, respon
         os.dup2(null, 0)
         os.dup2(log_fd, 1)
         os.dup2(log_fd, 2)
-        _close_other_descriptors({0, 1, 2, request_fd, response_fd})
+        _close_other_descriptors({0, 1, 2, request_fd, response_fd} | child.inherited_descriptors())
         for name, soft, hard in request["limits"]:
             try:
                 resource.setrlimit(getattr(resource, name), (soft, hard))
