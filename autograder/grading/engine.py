@@ -166,11 +166,6 @@ def grade_functions(session: Session, rubrics: list[FunctionRubric]) -> dict[str
     return by_function
 
 
-def grade_function(session: Session, rubric: FunctionRubric) -> list[TestResult]:
-    """One function's results (as part of a submission, see `grade_functions`)."""
-    return grade_functions(session, [rubric])[rubric.function]
-
-
 NOT_GRADED_YET = "Not graded yet"
 
 
