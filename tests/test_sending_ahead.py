@@ -168,3 +168,34 @@ softmax_loss_naive = _hangs_on_a_regularization_input(softmax_loss_naive)
     by_function = ahead.by_function()
     assert 0 < by_function["svm_loss_vectorized"] < 22 and 0 < by_function["softmax_loss_naive"] < 18
     assert by_function["train"] == 12 and by_function["predict"] == 8 and by_function["svm_loss_naive"] == 18
+
+
+def test_an_answer_written_to_the_graders_pipe_by_student_code_is_not_taken_for_one(tmp_path):
+    """Answers carry their request's number: a message student code writes to the pipe the child
+    answers on fails that function's check, instead of standing in for the answer to a request."""
+    svm = REFERENCE_FILES["linear_svm.py"] + '''
+
+def _forging(loss):
+    def wrapped(W, X, y, reg):
+        import fcntl
+        import os
+        import stat
+        for fd in range(3, 64):
+            try:
+                if stat.S_ISFIFO(os.fstat(fd).st_mode) and fcntl.fcntl(fd, fcntl.F_GETFL) & os.O_ACCMODE == os.O_WRONLY:
+                    os.write(fd, len(b'{"ok": true}').to_bytes(4, "big") + b'{"ok": true}')
+            except OSError:
+                pass
+        return loss(W, X, y, reg)
+    return wrapped
+
+
+svm_loss_naive = _forging(svm_loss_naive)
+'''
+    report = grade_submission(submission_with(tmp_path, "forger", linear_svm=svm), limits=LIMITS)
+    by_function = report.by_function()
+    assert by_function["svm_loss_naive"] == 0
+    assert all(by_function[f] == full for f, full in (("softmax_loss_naive", 18), ("softmax_loss_vectorized", 22),
+                                                       ("svm_loss_vectorized", 22), ("train", 12), ("predict", 8)))
+    gate = next(t for t in report.tests if t.function == "svm_loss_naive" and t.property == "matches_reference")
+    assert "unreadable answer" in gate.output, gate.output

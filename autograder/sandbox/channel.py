@@ -35,7 +35,9 @@ class Ticket:
     """One request sent: pending until its answer is read, then answered, failed (the child
     ended or broke down while handling it) or never run (the child ended before reaching it)."""
 
-    def __init__(self):
+    def __init__(self, number: int):
+        self.number = number
+        """The request's number, which the child's answer must carry (`process.ChildProcess.wait`)."""
         self.answer: dict | None = None
         self.error: str | None = None
         self.never_ran = False
@@ -72,8 +74,8 @@ class Channel:
         self.deadline = 0.0
         self._watching_writes = False
 
-    def send(self, data: bytes) -> Ticket:
-        ticket = Ticket()
+    def send(self, data: bytes, number: int) -> Ticket:
+        ticket = Ticket(number)
         self.tickets.append(ticket)
         self.outbox += data
         self._write()

@@ -478,10 +478,11 @@ def serve(request_fd: int, response_fd: int) -> None:
             return
         handler = OPS.get(req.get("op"))
         answer = handler(req) if handler else {"ok": False, "error": "unknown op"}
+        number = req.get("number")  # the grader matches each answer to its request by it
         try:
-            wire.write_message(responses, answer)
+            wire.write_message(responses, {**answer, "number": number})
         except wire.WireError as exc:
-            wire.write_message(responses, {"ok": False, "error": f"unsendable answer: {exc}"})
+            wire.write_message(responses, {"ok": False, "error": f"unsendable answer: {exc}", "number": number})
 
 
 def prepare(folder: str | None = None) -> None:

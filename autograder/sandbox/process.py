@@ -411,6 +411,7 @@ class ChildProcess:
         self.group: cgroups.ChildGroup | None = None
         self._req_w = self._resp_r = -1
         self._channel: Channel | None = None
+        self._sent = 0
 
     def start(self) -> None:
         config = dict(self.plan, home=str(self.home))
@@ -500,13 +501,19 @@ class ChildProcess:
         hangs or garbles (NotRun if it had ended before this request was reached)."""
         return self.wait(self.send(message), seconds)
 
-    def send(self, message: dict | bytes) -> Ticket:
-        """Send a request (a message, or one already encoded) without waiting for its answer."""
+    def send(self, message: dict) -> Ticket:
+        """Send a request without waiting for its answer.
+
+        Requests are numbered, and the child's answer to each carries its number: an answer
+        out of place (something written to the child's end of the pipe besides its answers)
+        fails the request being waited for instead of being taken for the answer to another.
+        """
         if not self.alive or self._channel is None:
             raise ChildFailure("the process running your code is not running")
         from autograder.sandbox import wire
 
-        return self._channel.send(message if isinstance(message, bytes) else wire.encode(message))
+        self._sent += 1
+        return self._channel.send(wire.encode({**message, "number": self._sent}), self._sent)
 
     def wait(self, ticket: Ticket, seconds: float | None = None) -> dict:
         """The answer to `ticket`. The answers to the requests sent before it are read first
@@ -527,7 +534,7 @@ class ChildProcess:
             except wire.WireError as exc:
                 self._end(f"the process running your code sent an unreadable answer ({exc})")
             else:
-                if isinstance(answer, dict):
+                if isinstance(answer, dict) and answer.pop("number", None) == channel.oldest().number:
                     channel.answered(answer)
                 else:
                     self._end("the process running your code sent an unreadable answer")
