@@ -209,3 +209,20 @@ def test_code_that_changes_the_cs231n_size_X_in_place_gets_a_fresh_one_each_call
     losses = [float(answer["loss"]) for answer in answers]
     assert all(answer["ok"] for answer in answers)
     assert losses == [losses[0]] * 4 and losses[0] == pytest.approx(expected_loss, rel=1e-12)
+
+
+def test_fill_cache_makes_everything_a_grading_reads_from_the_cache(tmp_path):
+    """What Gradescope's setup.sh runs once in the image: afterwards a grading makes nothing."""
+    env = dict(os.environ, AUTOGRADER_CACHE_DIR=str(tmp_path))
+    done = subprocess.run([sys.executable, "-c", "from autograder.grading.engine import fill_cache; fill_cache()"],
+                          capture_output=True, text=True, env=env, timeout=600)
+    assert done.returncode == 0, done.stderr
+    kinds = sorted(path.name.split("-")[0] + ("-" + path.name.split("-")[1] if path.name.startswith("dev") else "")
+                   for path in tmp_path.iterdir())
+    assert kinds == ["dev-problem", "dev-references", "examples", "ladders"], kinds
+    before = {path.name: path.stat().st_mtime_ns for path in tmp_path.iterdir()}
+    folder = materialise(None, tmp_path / "reference")
+    graded = _run(["grade", str(folder), "--quiet", "--results", str(tmp_path / "results.json")], tmp_path)
+    assert graded.returncode == 0 and graded.stdout.endswith("100 / 100\n"), graded.stderr
+    after = {path.name: path.stat().st_mtime_ns for path in tmp_path.iterdir() if path.suffix in (".bin", ".npy")}
+    assert after == before

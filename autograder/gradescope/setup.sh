@@ -32,5 +32,5 @@ fi
 "$ROOT/venv/bin/python" -m pip install --quiet --disable-pip-version-check -r "$SOURCE/requirements.txt"
 
 AUTOGRADER_MATERIAL="$SOURCE" AUTOGRADER_CACHE_DIR="$SOURCE/.example-cache" PYTHONPATH="$SOURCE" \
-    "$ROOT/venv/bin/python" -c "from autograder.grading.engine import warm_up; warm_up()"
+    "$ROOT/venv/bin/python" -c "from autograder.grading.engine import fill_cache; fill_cache()"
 echo "cs231n-autograder: setup done with $("$ROOT/venv/bin/python" --version)"

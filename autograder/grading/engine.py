@@ -222,6 +222,21 @@ def warm_up() -> None:
     _warm.add(course)
 
 
+def fill_cache() -> None:
+    """Make now everything the cache folder keeps for the course: the examples and ladders, the
+    reference's answers at CS231n's dev-set size and that problem itself. For a machine image
+    built once and graded in many times (Gradescope's `setup.sh`), whose gradings would
+    otherwise each make them again."""
+    from autograder.grading.cases import cs231n_dev_case, dev_problem
+
+    warm_up()
+    for rubric in load_rubric():
+        for prop in for_function(rubric.function).values():
+            prop.ladder(rubric.function)
+            prop.prepare(rubric.function)
+    dev_problem(cs231n_dev_case()["seed"])
+
+
 def _course_examples(ladders: bool) -> dict:
     """The examples (or the ladders) of the course's formulation in EXAMPLES."""
     return {key: cases for key, cases in EXAMPLES.items()
