@@ -229,10 +229,9 @@ def fill_cache() -> None:
     otherwise each make them again."""
     from autograder.grading.cases import cs231n_dev_case, dev_problem
 
-    warm_up()
+    warm_up()  # the examples, and the ladders when the cache has none
     for rubric in load_rubric():
         for prop in for_function(rubric.function).values():
-            prop.ladder(rubric.function)
             prop.prepare(rubric.function)
     dev_problem(cs231n_dev_case()["seed"])
 

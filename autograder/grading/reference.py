@@ -8,6 +8,7 @@ module names, so that nothing called `cs231n` is ever imported into the grading 
 
 import functools
 import types
+from pathlib import Path
 
 from autograder.formulation import Formulation, current
 from autograder.paths import solutions_dir
@@ -19,7 +20,7 @@ _FILES = {"svm": "linear_svm.py", "softmax": "softmax.py"}
 def _source(kind: str, root: str, formulation: Formulation) -> str:
     from autograder.release.course_solutions import rendered_source
 
-    return rendered_source(f"cs231n/classifiers/{_FILES[kind]}", formulation)
+    return rendered_source(f"cs231n/classifiers/{_FILES[kind]}", formulation, Path(root))
 
 
 def source(kind: str) -> str:

@@ -317,10 +317,7 @@ class Session:
         answers, or the failures, stay with their tickets."""
         last = self.child.outstanding() if self.child is not None else None
         if last is not None:
-            try:
-                self.child.wait(last, min(self.limits.call_seconds, max(self._remaining(), 0.001)))
-            except ChildFailure:
-                pass
+            self._answer_without_failing(last)
 
     def call(self, function: str, calls: list[dict], ticket: Ticket | None = None) -> list[dict]:
         """Call a loss function on each of `calls` (one request; or the one `send_call` sent)."""

@@ -527,17 +527,19 @@ class ChildProcess:
             try:
                 answer = wire.read_message(channel)
             except TimeoutError:
-                self._end(f"your code did not finish within {seconds:g} seconds (an infinite loop?)")
+                error = f"your code did not finish within {seconds:g} seconds (an infinite loop?)"
             except (EOFError, OSError):
-                self._kill_process()
-                self._end(f"the process running your code {_describe_exit(self.proc.returncode)}")
+                error = None  # said once the process is reaped: how it ended
             except wire.WireError as exc:
-                self._end(f"the process running your code sent an unreadable answer ({exc})")
+                error = f"the process running your code sent an unreadable answer ({exc})"
             else:
                 if isinstance(answer, dict) and answer.pop("number", None) == channel.oldest().number:
                     channel.answered(answer)
-                else:
-                    self._end("the process running your code sent an unreadable answer")
+                    continue
+                error = "the process running your code sent an unreadable answer"
+            # The request waited for failed: the child is killed, the requests after it never ran.
+            self._kill_process()
+            self._close(error or f"the process running your code {_describe_exit(self.proc.returncode)}")
         return ticket.result()
 
     def outstanding(self) -> Ticket | None:
@@ -545,23 +547,19 @@ class ChildProcess:
         channel = self._channel
         return channel.tickets[-1] if channel is not None and channel.tickets else None
 
-    def _end(self, error: str) -> None:
-        """The request being waited for failed with `error`: the child is killed, and the
-        requests sent after it never ran."""
-        self._kill_process()
-        if self._channel is not None:
-            self._channel.end(error)
-            self._channel = None
-        self.kill()
-
     def kill(self) -> None:
         """End the child and everything it started (process group, cgroup, uid); reap it.
         The requests whose answers were not read yet never ran."""
         if self.proc is None:
             return
         self._kill_process()
+        self._close(None)
+
+    def _close(self, error: str | None) -> None:
+        """Close the pipes of a child that has ended: the request it was handling failed with
+        `error` (None: the grader ended it, and nothing it was doing counts), the rest never ran."""
         if self._channel is not None:
-            self._channel.end(None)
+            self._channel.end(error)
             self._channel = None
         for fd in ("_req_w", "_resp_r"):
             try:

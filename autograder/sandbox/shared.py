@@ -11,6 +11,8 @@
   of sending 12 MB through the pipe. Nothing secret: it is random data.
 """
 
+import functools
+
 import numpy as np
 
 
@@ -62,15 +64,21 @@ DEV_SIZES = (500 * 3073, 3073 * 10, 500)
 """Entries of X, W and y in the kept file (one flat float64 array, in this order)."""
 
 
-def kept_dev_file(seed: int, folder: str) -> str:
-    """The file `kept_dev_arrays` keeps the problem in: named by a digest of this module and
-    numpy's version, what makes the arrays."""
+@functools.cache
+def dev_maker() -> str:
+    """A digest of what makes the dev problem (`dev_arrays`): this module and numpy's version.
+    What is kept of the problem, or computed from it, is named by it."""
     import hashlib
-    import os
 
     with open(__file__, "rb") as source:
-        maker = hashlib.sha256(source.read() + np.__version__.encode()).hexdigest()[:16]
-    return os.path.join(folder, f"dev-problem-{seed}-{maker}.npy")
+        return hashlib.sha256(source.read() + np.__version__.encode()).hexdigest()
+
+
+def kept_dev_file(seed: int, folder: str) -> str:
+    """The file `kept_dev_arrays` keeps the problem in."""
+    import os
+
+    return os.path.join(folder, f"dev-problem-{seed}-{dev_maker()[:16]}.npy")
 
 
 def private_dev_X(descriptor: int, offset: int) -> np.ndarray:

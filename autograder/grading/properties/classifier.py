@@ -54,7 +54,7 @@ class TrainsAhead(Property):
         run_ahead(ctx.train_ahead, [self.training(case) for case in cases])
 
     def evaluate(self, ctx, function, cases, begun=None):
-        run_ahead(ctx.train_ahead, [self.training(case) for case in cases])
+        self.send_ahead(ctx, function, cases)  # nothing is sent twice: `begin` may have sent them
         return super().evaluate(ctx, function, cases)
 
 
@@ -261,14 +261,10 @@ class PredictProperty(Property):
         return {"W": case["W"], "X": case["X"], "class": case["cls"]}
 
     def send_ahead(self, ctx, function, cases):
-        run_ahead(ctx.predict_ahead, self.predictions(cases))
-
-    @staticmethod
-    def predictions(cases) -> list[dict]:
-        return [{"cls": c["cls"], "W": c["W"], "X": c["X"]} for c in cases]
+        run_ahead(ctx.predict_ahead, [{"cls": c["cls"], "W": c["W"], "X": c["X"]} for c in cases])
 
     def evaluate(self, ctx, function, cases, begun=None):
-        run_ahead(ctx.predict_ahead, self.predictions(cases))
+        self.send_ahead(ctx, function, cases)  # nothing is sent twice: `begin` may have sent them
         return super().evaluate(ctx, function, cases)
 
     def check(self, ctx, function, case):

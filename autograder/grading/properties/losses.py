@@ -102,18 +102,17 @@ class LossProperty(Property):
     def check(self, ctx, function, case):
         self.judge(function, case, ctx.call(function, self.plan(function, case)))
 
-    def send_ahead(self, ctx, function, cases):
+    def _planned(self, function, cases) -> tuple[list, list]:
+        """Each case's calls, and all of them in one list (one request)."""
         plans = [self.plan(function, case) for case in cases]
-        calls = [c for plan in plans for c in plan]
+        return plans, [c for plan in plans for c in plan]
+
+    def send_ahead(self, ctx, function, cases):
+        plans, calls = self._planned(function, cases)
         return plans, calls, ctx.send_call(function, calls)
 
     def evaluate(self, ctx, function, cases, begun=None):
-        if begun is None:
-            plans = [self.plan(function, case) for case in cases]
-            calls = [c for plan in plans for c in plan]
-            ticket = None
-        else:
-            plans, calls, ticket = begun
+        plans, calls, ticket = begun if begun is not None else (*self._planned(function, cases), None)
         outcomes = ctx.call(function, calls, ticket)
         start = 0
         for case, plan in zip(cases, plans, strict=False):
