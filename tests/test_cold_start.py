@@ -17,11 +17,12 @@ import numpy as np
 import pytest
 
 from autograder.catalogue.mutants import materialise
-from autograder.grading import dev_reference, example_cache
-from autograder.grading.cases import DEV_SHAPE, cs231n_dev_case
-from autograder.grading.reference import loss_function
+from autograder.grading import example_cache
+from autograder.parts.linear_classifiers import dev_reference
+from autograder.parts.linear_classifiers.cases import DEV_SHAPE, cs231n_dev_case
+from autograder.parts.linear_classifiers.reference import loss_function
 from autograder.sandbox import process
-from autograder.sandbox.shared import dev_arrays, kept_dev_arrays
+from autograder.parts.linear_classifiers.shared import dev_arrays, kept_dev_arrays
 
 ROOT = Path(__file__).resolve().parents[1]
 

@@ -302,7 +302,7 @@ def _full(report, function: str) -> float:
 
 def test_the_example_cache_and_the_examples_are_kept_per_formulation():
     from autograder.grading import example_cache
-    from autograder.grading.properties.losses import LargeMargins, Regularization
+    from autograder.parts.linear_classifiers.properties.losses import LargeMargins, Regularization
 
     keys = set()
     for formulation in MATRIX:
@@ -330,7 +330,7 @@ def test_the_example_cache_and_the_examples_are_kept_per_formulation():
     (Formulation("hinge", 1.0, "l1"), Formulation(), "sum(W**2) (L2) instead of the course's sum(|W|) (L1)"),
 ])
 def test_a_hint_names_the_formulation_a_student_followed(course, student, words):
-    from autograder.grading import conventions
+    from autograder.parts.linear_classifiers import conventions
 
     rng = np.random.RandomState(3)
     W, X, y, reg = rng.randn(4, 3), rng.randn(6, 4), rng.randint(0, 3, size=6), 0.8

@@ -611,7 +611,7 @@ def test_reading_the_hidden_tests(tmp_path):
         paths=[str(package / "grading" / "rubric.toml"), str(package / "grading" / "properties" / "losses.py"),
                str(package / "grading" / "properties"), str(package)],
         globs=[str(package.parent) + "/**/rubric.toml", "/**/properties/losses.py"],
-        modules=["autograder", "autograder.grading.properties.losses", "autograder.grading.rubric"]))
+        modules=["autograder", "autograder.parts.linear_classifiers.properties.losses", "autograder.grading.rubric"]))
     scores, _, _ = grade(folder)
     assert_scores(scores)
 

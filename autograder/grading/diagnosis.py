@@ -43,8 +43,8 @@ from autograder.catalogue.mutants import (
 )
 from autograder.formulation import Formulation, current
 from autograder.grading.properties.base import case_key, close
+from autograder.grading.reference import reference_importer
 from autograder.grading.session import Observation
-from autograder.paths import solutions_dir
 
 LINE_PREFIX = "Likely mistake: "
 """Every diagnosis line in the feedback starts with this."""
@@ -127,20 +127,13 @@ def _reference_source(relative: str, formulation: Formulation) -> str:
 
 
 def _private_import(name, globals=None, locals=None, fromlist=(), level=0):
-    """`import` for mutated modules: `cs231n.classifiers.X` is the private reference module.
+    """`import` for mutated modules: the assignment's package is the private reference modules.
 
-    The reference of linear_classifier.py imports the loss modules by their package
-    name; in the grader nothing called cs231n may be imported, so those names resolve
-    to the reference modules loaded under private names (`grading.reference`).
+    A reference file imports its siblings by their package name; in the grader nothing
+    called cs231n may be imported, so those names resolve to the reference modules loaded
+    under private names (`grading.reference`).
     """
-    if name.startswith("cs231n"):
-        from autograder.grading.reference import _module
-
-        short = name.rsplit(".", 1)[-1]
-        if short in ("linear_svm", "softmax"):
-            return _module("svm" if short == "linear_svm" else "softmax", str(solutions_dir()), current())
-        raise ImportError(f"{name} is not available to mutants")
-    return builtins.__import__(name, globals, locals, fromlist, level)
+    return reference_importer()(name, globals, locals, fromlist, level)
 
 
 _BUILTINS = dict(vars(builtins), __import__=_private_import)
@@ -167,6 +160,7 @@ def _mutated_for(chosen: tuple[Mutant, ...], formulation: Formulation):
     except CatalogueError:
         return None
     module = types.ModuleType(_PRIVATE_PREFIX + ids.replace("+", "__"))
+    module.__package__ = chosen[0].file.removesuffix(".py").replace("/", ".").rpartition(".")[0]
     module.__dict__["__builtins__"] = _BUILTINS
     try:
         exec(compile(source, f"<mutant {ids}>", "exec"), module.__dict__)  # noqa: S102 - trusted catalogue code
@@ -224,7 +218,7 @@ def _run_train(module, request: dict) -> dict:
     Seeds numpy's and Python's global generators like the child does, and restores
     them afterwards: the grader's own randomness is left as it was.
     """
-    from autograder.sandbox.shared import stand_in_loss
+    from autograder.parts.linear_classifiers.shared import stand_in_loss
 
     np_state, py_state = np.random.get_state(), random.getstate()
     try:
@@ -332,7 +326,7 @@ def _matches(module, function: str, observation: Observation) -> bool:
 
 def _loop_kind(source: str, function: str) -> str | None:
     """What the no-loops check finds in a vectorized function, without its line number."""
-    from autograder.grading.properties.vectorization import find_loop
+    from autograder.grading.properties.syntax import find_loop
 
     reason = find_loop(source, function)
     return None if reason is None else re.sub(r" at line \d+", "", reason)
@@ -450,6 +444,7 @@ def _reference_loaded(relative: str):
 @functools.cache
 def _reference_loaded_for(relative: str, formulation: Formulation):
     module = types.ModuleType(_PRIVATE_PREFIX + "reference_" + relative.rsplit("/", 1)[-1][:-3])
+    module.__package__ = relative.removesuffix(".py").replace("/", ".").rpartition(".")[0]
     module.__dict__["__builtins__"] = _BUILTINS
     exec(compile(_reference_source(relative, formulation), f"<reference {relative}>", "exec"), module.__dict__)  # noqa: S102
     return module

@@ -227,7 +227,7 @@ def fill_cache() -> None:
     reference's answers at CS231n's dev-set size and that problem itself. For a machine image
     built once and graded in many times (Gradescope's `setup.sh`), whose gradings would
     otherwise each make them again."""
-    from autograder.grading.cases import cs231n_dev_case, dev_problem
+    from autograder.parts.linear_classifiers.cases import cs231n_dev_case, dev_problem
 
     warm_up()  # the examples, and the ladders when the cache has none
     for rubric in load_rubric():

@@ -28,7 +28,8 @@ import nbformat
 from autograder.nbgrader_course import ASSIGNMENT, DEFAULT_COURSE_ID  # noqa: E402,F401  (kept importable from here)
 from autograder.nbgrader_course.gradecells import add_grade_cells
 from autograder.nbgrader_course.zipcollect import COLLECTED_EXTENSIONS, LMS_FILENAME_REGEXP
-from autograder.paths import GRADED_FILES, assignment_dir
+from autograder.parts import graded_files
+from autograder.paths import assignment_dir
 from autograder.release import stubs
 
 NOTEBOOKS = ("svm", "softmax")
@@ -121,7 +122,7 @@ def render_config(course_id: str, exchange: Path | None) -> str:
         course_id=course_id,
         ignore=ignore,
         exchange_root=exchange_root,
-        exclude={ASSIGNMENT: list(GRADED_FILES)},
+        exclude={ASSIGNMENT: list(graded_files())},
         assignment=ASSIGNMENT,
         regexp=LMS_FILENAME_REGEXP,
         extensions=COLLECTED_EXTENSIONS,

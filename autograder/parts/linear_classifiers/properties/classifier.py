@@ -10,10 +10,11 @@ row-wise argmax; float labels are fine (SPEC fairness notes).
 
 import numpy as np
 
-from autograder.grading import cases as C
 from autograder.grading.failure import Failure, show
 from autograder.grading.properties.base import Property, close
-from autograder.sandbox.shared import least_squares
+from autograder.parts.linear_classifiers import cases as C
+from autograder.parts.linear_classifiers.requests import of
+from autograder.parts.linear_classifiers.shared import least_squares
 
 AHEAD = 8
 """Trainings or predictions per round trip when a property's inputs are run ahead."""
@@ -51,7 +52,7 @@ class TrainsAhead(Property):
         raise NotImplementedError
 
     def send_ahead(self, ctx, function, cases):
-        run_ahead(ctx.train_ahead, [self.training(case) for case in cases])
+        run_ahead(of(ctx).train_ahead, [self.training(case) for case in cases])
 
     def evaluate(self, ctx, function, cases, begun=None):
         self.send_ahead(ctx, function, cases)  # nothing is sent twice: `begin` may have sent them
@@ -78,7 +79,7 @@ class TrainingProperty(TrainsAhead):
                 "seed": case["seed"], "record": True}
 
     def check(self, ctx, function, case):
-        result = ctx.train(**self.training(case))[0]
+        result = of(ctx).train(**self.training(case))[0]
         self.judge(case, require_trained(result))
 
     def judge(self, case, result):
@@ -189,7 +190,7 @@ class Initialisation(TrainsAhead):
                 "seed": case["seed"], "record": True}
 
     def check(self, ctx, function, case):
-        first, second = ctx.train(**self.training(case))
+        first, second = of(ctx).train(**self.training(case))
         require_trained(first)
         require_trained(second)
         d, c = case["X"].shape[1], int(case["y"].max()) + 1
@@ -230,7 +231,7 @@ class Learns(TrainsAhead):
                 "seed": case["seed"], "record": False}
 
     def check(self, ctx, function, case):
-        (result,) = ctx.train(**self.training(case))
+        (result,) = of(ctx).train(**self.training(case))
         require_trained(result)
         history, W = result["history"], result["W"]
         if W.shape != (case["X"].shape[1], int(case["y"].max()) + 1):
@@ -261,14 +262,14 @@ class PredictProperty(Property):
         return {"W": case["W"], "X": case["X"], "class": case["cls"]}
 
     def send_ahead(self, ctx, function, cases):
-        run_ahead(ctx.predict_ahead, [{"cls": c["cls"], "W": c["W"], "X": c["X"]} for c in cases])
+        run_ahead(of(ctx).predict_ahead, [{"cls": c["cls"], "W": c["W"], "X": c["X"]} for c in cases])
 
     def evaluate(self, ctx, function, cases, begun=None):
         self.send_ahead(ctx, function, cases)  # nothing is sent twice: `begin` may have sent them
         return super().evaluate(ctx, function, cases)
 
     def check(self, ctx, function, case):
-        result = ctx.predict(case["cls"], case["W"], case["X"])
+        result = of(ctx).predict(case["cls"], case["W"], case["X"])
         if not result.get("ok"):
             raise Failure("predict raised an error.", error=result.get("error", "unknown error"))
         self.judge(case, result)

@@ -8,11 +8,12 @@ and against the property itself. The SVM's inputs stay clear of the hinge kink.
 import numpy as np
 
 from autograder.formulation import current
-from autograder.grading import cases as C
-from autograder.grading import conventions, dev_reference
 from autograder.grading.failure import Failure, show
 from autograder.grading.properties.base import Property, close, worst_entry
-from autograder.grading.reference import kind_of, loss_function
+from autograder.parts.linear_classifiers import cases as C
+from autograder.parts.linear_classifiers import conventions, dev_reference
+from autograder.parts.linear_classifiers.reference import kind_of, loss_function
+from autograder.parts.linear_classifiers.requests import of
 
 LOSS_FUNCTIONS = ("svm_loss_naive", "svm_loss_vectorized", "softmax_loss_naive", "softmax_loss_vectorized")
 VECTORIZED = ("svm_loss_vectorized", "softmax_loss_vectorized")
@@ -167,10 +168,10 @@ class AgreesWithNaive(LossProperty):
             dev_reference.answer(kind_of(function), case["seed"], case["reg"])
 
     def check(self, ctx, function, case, ticket=None):
-        self.judge(function, case, [ctx.call_stored(function, case, ticket)])
+        self.judge(function, case, [of(ctx).call_stored(function, case, ticket)])
 
     def send_ahead(self, ctx, function, cases):
-        return [ctx.send_stored(function, case) for case in cases]
+        return [of(ctx).send_stored(function, case) for case in cases]
 
     def evaluate(self, ctx, function, cases, begun=None):
         for case, ticket in zip(cases, begun or [None] * len(cases), strict=True):
