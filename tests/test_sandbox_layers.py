@@ -78,7 +78,7 @@ def test_the_child_cannot_import_the_grader(child):
     (classifiers / "__init__.py").touch()
     (classifiers / "linear_svm.py").write_text(
         "import sys\nimport autograder.grading.rubric\n")
-    answer = proc.request({"op": "load", "module": "linear_svm"})
+    answer = proc.request({"op": "load", "file": "cs231n/classifiers/linear_svm.py"})
     assert not answer["ok"]
     assert "ModuleNotFoundError" in answer["error"] or "PermissionError" in answer["error"]
 
@@ -150,7 +150,7 @@ def test_read_only_paths_hold_the_interpreter_but_not_the_grader():
 def test_the_grader_reads_the_childs_cpu_time_itself(child):
     proc, _ = child
     before = proc.cpu_seconds()
-    proc.request({"op": "store", "seed": 5})
+    proc.request({"op": "linear_classifiers.store", "seed": 5})
     after = proc.cpu_seconds()
     assert before is not None and after is not None and after >= before
 
