@@ -49,7 +49,7 @@ def test_inside_the_child_only_its_scratch_folder_is_reachable(child, tmp_path):
     outside = tmp_path / "outside.txt"
     outside.write_text("grader's")
     answer = proc.request({"op": "probe", "grader_pid": os.getpid(),
-                           "read": [str(package / "grading" / "rubric.toml"), str(outside)],
+                           "read": [str(package / "parts" / "linear_classifiers" / "rubric.toml"), str(outside)],
                            "write": [str(outside), str(work / "mine.txt")]})
     blocked = answer["blocked"]
     assert not blocked[f"write {work / 'mine.txt'}"], "the child must be able to write in its scratch folder"
@@ -58,7 +58,7 @@ def test_inside_the_child_only_its_scratch_folder_is_reachable(child, tmp_path):
     assert (work / "mine.txt").exists() != status.get("mount", "").startswith("in use")
     assert outside.read_text() == "grader's"
     if any(status.get(n, "").startswith("in use") for n in ("mount", "landlock")):
-        assert blocked[f"read {package / 'grading' / 'rubric.toml'}"]
+        assert blocked[f"read {package / 'parts' / 'linear_classifiers' / 'rubric.toml'}"]
         assert blocked[f"read {outside}"] and blocked[f"write {outside}"]
     if any(status.get(n, "").startswith("in use") for n in ("uid", "landlock")):
         assert blocked["signal the grader"]

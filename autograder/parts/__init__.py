@@ -53,6 +53,12 @@ class GradedFunction:
     """What students read in test names: a method is named with its class."""
     gate: str
     """The property it must pass on basic inputs before any other earns points."""
+    short: str
+    """Its column heading in gradebook tables (a few characters)."""
+    notebook: str | None = None
+    """The notebook (a name of the part's `notebooks`, without `.pct.py`) of its grade cell."""
+    after_cell: str | None = None
+    """The cell (by its id in that notebook) its grade cell follows; at the end when missing."""
 
     @property
     def module(self) -> str:
@@ -84,6 +90,8 @@ class Part:
     functions: tuple[GradedFunction, ...]
     placeholders: dict[str, tuple[str, ...]] = field(hash=False, compare=False)
     """Per graded file: the names a stand-in module holds when that file cannot be imported."""
+    public_checks: dict[str, str] = field(hash=False, compare=False)
+    """Per graded file: its public checks' file in the release (run by its notebook's grade cells)."""
     options: tuple[Option, ...] = ()
     package: str = ""
     """The Python package of the folder (`autograder.parts.<name>` for a built-in part)."""
@@ -202,16 +210,19 @@ def _load(folder: str, mtime_ns: int) -> Part:
     for function_id, table in (data.get("functions") or {}).items():
         if not isinstance(table, dict):
             fail(f"functions.{function_id} must be a table")
-        unknown = set(table) - {"file", "name", "cls", "display", "gate"}
+        keys = {"file", "name", "cls", "display", "gate", "short", "notebook", "after_cell"}
+        unknown = set(table) - keys
         if unknown:
-            fail(f"functions.{function_id} has unknown keys {sorted(unknown)} (file, name, cls, display, gate)")
+            fail(f"functions.{function_id} has unknown keys {sorted(unknown)} ({', '.join(sorted(keys))})")
         if table.get("file") not in graded:
             fail(f"functions.{function_id}.file must be one of graded_files, not {table.get('file')!r}")
         if not isinstance(table.get("gate"), str):
             fail(f"functions.{function_id}.gate must name the property it must pass first")
         functions.append(GradedFunction(
             id=function_id, part=name, file=table["file"], name=table.get("name", function_id),
-            cls=table.get("cls"), display=table.get("display", function_id), gate=table["gate"]))
+            cls=table.get("cls"), display=table.get("display", function_id), gate=table["gate"],
+            short=table.get("short", table.get("display", function_id)), notebook=table.get("notebook"),
+            after_cell=table.get("after_cell")))
     if not functions:
         fail("declares no [functions.<id>] table")
     placeholders = {}
@@ -219,6 +230,11 @@ def _load(folder: str, mtime_ns: int) -> Part:
         if relative not in graded:
             fail(f"placeholders names {relative!r}, which is not one of graded_files")
         placeholders[relative] = tuple(_strings(names, f"placeholders.{relative}", fail))
+    public_checks = {}
+    for relative, check in (data.get("public_checks") or {}).items():
+        if relative not in graded or not isinstance(check, str):
+            fail(f"public_checks maps a graded file to its checks' file, not {relative!r} = {check!r}")
+        public_checks[relative] = check
     options = []
     for key, table in (data.get("options") or {}).items():
         if not isinstance(table, dict) or "default" not in table or "allowed" not in table:
@@ -228,7 +244,8 @@ def _load(folder: str, mtime_ns: int) -> Part:
         name=name, folder=Path(folder), title=str(data.get("title", name)), graded_files=graded,
         provided_files=tuple(_strings(data.get("provided_files", []), "provided_files", fail)),
         notebooks=tuple(_strings(data.get("notebooks", []), "notebooks", fail)),
-        functions=tuple(functions), placeholders=placeholders, options=tuple(options),
+        functions=tuple(functions), placeholders=placeholders, public_checks=public_checks,
+        options=tuple(options),
         package=_package(name, Path(folder)),
     )
 
