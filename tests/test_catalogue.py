@@ -36,7 +36,7 @@ from autograder.catalogue import (
 from autograder.formulation import Formulation
 from autograder.paths import solutions_dir
 
-GRADED_FILES = graded_files()  # the linear classifiers' (the default course)
+GRADED_FILES = parts.graded_files()  # the linear classifiers' (the default course)
 VARIANTS_PATH = Path(__file__).resolve().parent / "corpus" / "correct_variants.toml"
 # The entries written for the default formulation, which this checkout's reference follows
 # (the others are applied and graded per formulation in test_formulations.py).
