@@ -465,6 +465,8 @@ def diagnose(session, function: str, failed: tuple[str, ...]) -> list[Diagnosis]
                 crash = diagnose_crash(answer["error"], session.source(function), function)
                 if crash:
                     return [crash]
+    if not mutants_of(function):
+        return []  # nothing in the catalogue to recognise
     matcher = _Matcher(function, observations, session.source(function))
     if not observations and not matcher.structural:
         return []

@@ -166,6 +166,17 @@ def graded_files(parts: tuple[Part, ...] | None = None) -> tuple[str, ...]:
     return tuple(relative for part in (selected() if parts is None else parts) for relative in part.graded_files)
 
 
+def files_of_other_parts(formulation=None) -> frozenset[str]:
+    """The graded and provided files of the parts the course does not grade (and that none of
+    its parts has): what its release leaves out."""
+    from autograder.formulation import current
+
+    chosen = (formulation or current()).parts
+    own = {f for name in chosen for f in (*get(name).graded_files, *get(name).provided_files)}
+    return frozenset(f for name in available() if name not in chosen
+                     for f in (*get(name).graded_files, *get(name).provided_files)) - own
+
+
 def function(function_id: str) -> GradedFunction:
     """The graded function `function_id` of any available part."""
     return _functions()[function_id]
