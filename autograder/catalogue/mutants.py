@@ -35,6 +35,9 @@ Keys:
   The grader matches the mutants of a failing function against the student's
   answers (``autograder.grading.diagnosis``); ``autograder audit`` checks that
   grading each mutant yields its own diagnosis.
+- ``covers`` (optional): the hint topics (``autograder.grading.hints.TOPICS``) whose
+  hints give the same advice as ``diagnosis``; a failed check that shows the diagnosis
+  leaves such a hint out, so the student reads each piece of advice once.
 - ``caught_by``: property ids of that function in ``autograder/grading/rubric.toml``
   that MUST fail for this bug. Empty or absent for a correct variant (the
   corpus ``tests/corpus/correct_variants.toml`` uses the same format).

@@ -155,6 +155,8 @@ def _grad_options(parts: Parts, nulls: set[str]) -> Iterable[tuple[tuple[str, st
     for data, reg, correct in itertools.product(CHOICES["grad_data"], CHOICES["grad_reg"], corrects):
         if ("grad_data" in nulls and data != ONE) or ("grad_reg" in nulls and reg != ONE):
             continue
+        if data == ZERO and correct != ONE:
+            continue  # no data gradient at all: its correct-class share says nothing
         gradient = parts.grad_data
         if correct != ONE:
             gradient = gradient + (_VALUE[correct](parts.n) - 1.0) * parts.grad_correct
@@ -255,6 +257,12 @@ RULES: tuple[Rule, ...] = (
         f"Your regularization is half of this assignment's: your loss adds {reg_loss_text(c, HALF)} and your dW "
         f"{reg_gradient_text(c, HALF)} (another handout's convention); here the loss adds {c.reg_text} and dW "
         f"{c.reg_gradient_text}."), REG),
+    Rule("relation_no_reg", (("loss_reg", ZERO), ("grad_reg", ZERO)), lambda kind, c: (
+        f"Your function ignores reg: the loss must add {c.reg_text} and dW its gradient {c.reg_gradient_text}."),
+        REG),
+    Rule("relation_gradient_not_computed", (("grad_data", ZERO), ("grad_reg", ZERO)), lambda kind, c: (
+        "Your dW is all zeros: the gradient is never computed (or never stored in the dW you return); compute "
+        f"the data gradient, average it, and add {c.reg_gradient_text}.")),
     Rule("relation_reg_before_average", (("loss_reg", OVER_N), ("grad_reg", OVER_N)), lambda kind, c: (
         "You add the regularization before dividing by the number of samples N, so it is divided by N too, in the "
         f"loss and in dW; average the data terms first, then add {c.reg_text} and {c.reg_gradient_text}."),

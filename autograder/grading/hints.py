@@ -10,6 +10,7 @@ or shows only the part of it that is not about that topic (`Hint.otherwise`).
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 
 TOPICS = {
@@ -49,6 +50,31 @@ class Hint:
         return self.text
 
 
-def hint(text: str | None, *topics: str, otherwise: str | None = None) -> Hint | None:
+def about(text: str | None, *topics: str, otherwise: str | None = None) -> Hint | None:
     """A `Hint` about `topics`, or None when there is no text."""
     return None if not text else Hint(text, frozenset(topics), otherwise)
+
+
+_TERM = r"[\w\[\]|]+(?:\.\w+)*(?:\([^()\s]*\))?(?:\*\*\d)?"
+_FORMULA = re.compile(rf"{_TERM}(?: (?:[-+*/]|[-+]=) {_TERM})+|np\.\w+")
+"""A formula in feedback text: terms joined by spaced operators (`2 * reg * W`,
+`W -= learning_rate * grad`), or a numpy function (`np.exp`)."""
+
+
+def formulas(text: str) -> set[str]:
+    """The formulas a piece of feedback quotes (see `_FORMULA`), each with its sub-formulas
+    of two terms or more (`2 * reg * W` quotes `reg * W` too)."""
+    found = set()
+    for formula in _FORMULA.findall(text):
+        terms = formula.split(" ")
+        found.add(formula)
+        for start in range(0, len(terms) - 2, 2):
+            for end in range(start + 3, len(terms) + 1, 2):
+                found.add(" ".join(terms[start:end]))
+    return found
+
+
+def shared_formulas(hint_text: str, diagnosis_text: str) -> set[str]:
+    """The formulas that a hint and a diagnosis both quote: a sign that they give the same
+    advice (the audit reports it, `autograder.catalogue.audit`)."""
+    return formulas(hint_text) & formulas(diagnosis_text)
