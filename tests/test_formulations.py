@@ -204,6 +204,7 @@ def test_every_bug_is_caught_and_diagnosed_in_every_formulation_it_applies_to(fo
     assert not row.survived, f"{mutant.id} passes {sorted(row.survived)} in {formulation.key}"
     assert row.score < row.max_score
     assert row.misdiagnosed is None, f"{mutant.id} in {formulation.key}: {row.misdiagnosed}"
+    assert not row.repeated, f"{mutant.id} in {formulation.key}: {row.repeated}"
 
 
 @pytest.mark.parametrize(("formulation", "variant"), _matrix(VARIANTS))

@@ -36,6 +36,9 @@ Keys:
   The grader matches the mutants of a failing function against the student's
   answers (``autograder.grading.diagnosis``); ``autograder audit`` checks that
   grading each mutant yields its own diagnosis.
+- ``covers`` (optional): the hint topics (``autograder.grading.hints.TOPICS``) whose
+  hints give the same advice as ``diagnosis``; a failed check that shows the diagnosis
+  leaves such a hint out, so the student reads each piece of advice once.
 - ``caught_by``: property ids of that function in ``autograder/grading/rubric.toml``
   that MUST fail for this bug. Empty or absent for a correct variant (the
   corpus ``tests/corpus/correct_variants.toml`` uses the same format).
@@ -114,7 +117,7 @@ CLASS_OF_FUNCTION: Mapping[str, str] = _Declared(lambda f: f.cls)
 
 _ID_PATTERN = re.compile(r"[a-z][a-z0-9_]*\Z")
 _MUTANT_KEYS = {"id", "function", "description", "diagnosis", "caught_by", "edit", "replace_function",
-                "formulations"}
+                "formulations", "covers"}
 _FORMULATION_KEYS = {"svm_loss": str, "delta": float, "reg_kind": str, "reg_scale": float}
 _EDIT_KEYS = {"find", "replace"}
 
@@ -143,6 +146,7 @@ class Mutant:
     diagnosis: str = ""
     replace_function: str | None = None
     formulations: tuple[tuple[str, tuple], ...] = ()
+    covers: frozenset[str] = frozenset()
 
     def admits(self, formulation) -> bool:
         """Whether the entry is written for `formulation` (its `formulations` table allows it)."""
@@ -289,7 +293,22 @@ def _parse_entry(path: Path, number: int, entry: object, properties: dict) -> Mu
         replace_function=replacement,
         formulations=_parse_formulations(entry.get("formulations", {}), fail),
         diagnosis=diagnosis.strip(),
+        covers=_parse_covers(entry.get("covers", []), bool(diagnosis.strip()), fail),
     )
+
+
+def _parse_covers(value: object, diagnosed: bool, fail) -> frozenset[str]:
+    """The `covers` list: hint topics (`autograder.grading.hints.TOPICS`) the diagnosis repeats."""
+    from autograder.grading.hints import TOPICS
+
+    if not isinstance(value, list) or not all(isinstance(v, str) for v in value):
+        raise fail("`covers` must be a list of hint topics")
+    unknown = sorted(set(value) - set(TOPICS))
+    if unknown:
+        raise fail(f"`covers` names unknown hint topics {unknown}; known: {', '.join(sorted(TOPICS))}")
+    if value and not diagnosed:
+        raise fail("`covers` needs a `diagnosis` (it names the hints the diagnosis repeats)")
+    return frozenset(value)
 
 
 def _parse_formulations(table: object, fail) -> tuple[tuple[str, tuple], ...]:

@@ -35,6 +35,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from autograder.catalogue import relations
 from autograder.catalogue.mutants import (
     FILE_OF_FUNCTION,
     CatalogueError,
@@ -67,6 +68,9 @@ PAIRED_FUNCTIONS = ("svm_loss_naive", "svm_loss_vectorized", "softmax_loss_naive
 """Functions whose pairs of mutants are tried: the losses, where two mistakes at once are
 common (an unaveraged loss and 0.5 * reg); `train` and `predict` are matched one mistake
 at a time (replaying training runs for every pair would cost too much for what it finds)."""
+COMPOSE_BUDGET = 40
+"""Mutants tried at most, each with every relation (`autograder.catalogue.relations`), when
+neither a mutant, nor a pair, nor a relation to the reference explains a loss function."""
 _PRIVATE_PREFIX = "_autograder_mutant_"
 
 
@@ -76,6 +80,9 @@ class Diagnosis:
 
     id: str
     text: str
+    covers: frozenset[str] = frozenset()
+    """The hint topics (`grading.hints`) this diagnosis gives the same advice as: a hint on
+    one of them is left out of a check that shows the diagnosis."""
 
     def line(self) -> str:
         return LINE_PREFIX + self.text
@@ -115,7 +122,7 @@ def mutants_of(function: str) -> tuple[Mutant, ...]:
 
 
 def _diagnosis_of(mutant: Mutant) -> Diagnosis:
-    return Diagnosis(mutant.id, mutant.diagnosis or mutant.description)
+    return Diagnosis(mutant.id, mutant.diagnosis or mutant.description, mutant.covers)
 
 
 @functools.cache
@@ -395,10 +402,9 @@ class _Matcher:
             if loaded is None:
                 return None
             module = loaded[0]
-            loops = _mutant_loops(chosen, self.function) if self.structural else None
         else:
-            module, loops = _reference_loaded(FILE_OF_FUNCTION[self.function]), None
-        if self.structural and loops != self.student_loops:
+            module = _reference_loaded(FILE_OF_FUNCTION[self.function])
+        if not self.loops_agree(chosen):
             return False
         for index, observation in enumerate(self.observations):
             if not _matches(module, self.function, observation):
@@ -407,6 +413,13 @@ class _Matcher:
                 return False
         return True
 
+
+    def loops_agree(self, chosen: tuple[Mutant, ...]) -> bool:
+        """Whether the mutants `chosen` (the reference: ()) loop where the student's vectorized
+        function loops (always, for a function that may loop)."""
+        if not self.structural:
+            return True
+        return (_mutant_loops(chosen, self.function) if chosen else None) == self.student_loops
 
     def explained_parts(self, chosen: tuple[Mutant, ...]) -> int:
         """How many parts of the student's first deviating answer (the loss, dW, ...) the mutants
@@ -503,7 +516,63 @@ def _match_catalogue(matcher: _Matcher) -> list[Diagnosis]:
         tried += 1
         if outcome:
             return [_diagnosis_of(first), _diagnosis_of(second)]
-    return []
+    ordered = sorted(applicable, key=lambda m: -explained[m])  # stable: catalogue order next
+    return _match_relations(matcher, ordered)
+
+
+# ------------------------------------------------------------------ relations
+
+
+def _relation_diagnoses(function: str, factors) -> list[Diagnosis] | None:
+    found = relations.describe(function, factors, current())
+    return None if found is None else [Diagnosis(d.id, d.text, d.covers) for d in found]
+
+
+def _explanations(matcher: _Matcher, parts_of) -> set:
+    """The factor combinations (`relations.explanations`) that explain every selected answer
+    from the base whose parts on a request `parts_of` gives; the first input is tried alone
+    first, where most bases are rejected at once."""
+    cases = []
+    for k, observation in enumerate(matcher.observations):
+        parts = parts_of(observation.request)
+        if parts is None:
+            return set()
+        cases.append((parts, observation.answer))
+        if k == 0 and not relations.explanations(cases, _same_outcome):
+            return set()
+    return relations.explanations(cases, _same_outcome)
+
+
+def _match_relations(matcher: _Matcher, mutants: list[Mutant]) -> list[Diagnosis]:
+    """The relation (`autograder.catalogue.relations`) between the student's answers and the
+    reference's, or a catalogue mutant's plus a relation, when exactly one explains them all.
+
+    The reference is tried first: one explanation there is the diagnosis, several are
+    nothing. Then each mutant (at most COMPOSE_BUDGET, those that explain most of the first
+    wrong answer first): the diagnosis when exactly one mutant and one combination fit.
+    """
+    if not relations.knows(matcher.function) or not matcher.observations:
+        return []
+    course = current()
+    if matcher.loops_agree(()):
+        found = _explanations(matcher, lambda request: relations.reference_parts(matcher.function, course, request))
+        if found:
+            return (_relation_diagnoses(matcher.function, found.pop()) or []) if len(found) == 1 else []
+    fits = []
+    for mutant in mutants[:COMPOSE_BUDGET]:
+        if not matcher.loops_agree((mutant,)):
+            continue
+        module = _mutated((mutant,))[0]
+        found = _explanations(matcher, lambda request, module=module: relations.run_parts(
+            lambda r: _run_loss(module, matcher.function, r), request))
+        fits.extend((mutant, factors) for factors in found)
+        if len(fits) > 1:
+            return []
+    if len(fits) != 1:
+        return []
+    mutant, factors = fits[0]
+    described = _relation_diagnoses(matcher.function, factors)
+    return [_diagnosis_of(mutant), *described] if described else []
 
 
 def describe(diagnosis_id: str) -> str:

@@ -14,6 +14,7 @@ names the threshold, never the measured times (they vary; the report keeps them 
 """
 
 from autograder.grading.failure import Failure
+from autograder.grading.hints import about
 from autograder.grading.properties.base import Property
 from autograder.grading.properties.syntax import find_loop, tampers_with_tracing
 from autograder.parts.linear_classifiers.cases import cs231n_dev_case
@@ -41,8 +42,8 @@ class NoLoops(Property):
         if reason is None:
             return None
         return Failure(f"{function} must not loop in Python, but {reason}.",
-                       hint="compute all the scores at once with X.dot(W) and use integer array "
-                       "indexing, masks and sums over an axis instead of loops.")
+                       hint=about("compute all the scores at once with X.dot(W) and use integer array "
+                                  "indexing, masks and sums over an axis instead of loops.", "loops"))
 
 
 STEP_SIZES = (20, 200)
@@ -71,7 +72,7 @@ class Speed(Property):
                 f"{function} does Python work for every sample: it executed {small} Python lines for "
                 f"N = {STEP_SIZES[0]} samples and {large} for N = {STEP_SIZES[1]}. A vectorized version "
                 "executes the same few lines whatever N is, which is what makes it fast.",
-                hint="look for a loop over samples, in this function or in anything it calls.")
+                hint=about("look for a loop over samples, in this function or in anything it calls.", "loops"))
         timing = of(ctx).time_at_scale(function, cs231n_dev_case(), repeats=1)
         if not timing.get("error") and timing["function"] <= SPEED_FACTOR * timing["matrix_products"]:
             return None
