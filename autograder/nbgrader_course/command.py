@@ -6,7 +6,7 @@ from pathlib import Path
 
 import click
 
-from autograder.nbgrader_course import ASSIGNMENT, DEFAULT_COURSE_ID
+from autograder.nbgrader_course import DEFAULT_COURSE_ID, assignment_name
 
 
 def _fail(error: Exception) -> None:
@@ -43,12 +43,12 @@ def init_command(course_dir: Path, exchange: Path | None, course_id: str, force:
     click.echo(f"  configuration: {done['config']}")
     click.echo(f"  source:        {done['source']} ({len(done['files'])} files)")
     click.echo(f"  exchange:      {done['exchange']}")
-    click.echo(f"next: autograder nbgrader release {done['course']} {ASSIGNMENT}")
+    click.echo(f"next: autograder nbgrader release {done['course']} {assignment_name()}")
 
 
 @nbgrader_command.command("release")
 @click.argument("course_dir", type=click.Path(path_type=Path))
-@click.argument("assignment", default=ASSIGNMENT)
+@click.argument("assignment", default=assignment_name)
 @click.option("--force", is_flag=True, help="Replace a release already in the exchange.")
 @click.option("--zip", "zip_path", type=click.Path(path_type=Path), default=None,
               help="Write the scanned release as this zip (for an LMS) instead of releasing it to the exchange.")
@@ -93,7 +93,7 @@ def scan_command(path: Path, course_dir: Path | None) -> None:
 
 @nbgrader_command.command("autograde")
 @click.argument("course_dir", type=click.Path(path_type=Path))
-@click.argument("assignment", default=ASSIGNMENT)
+@click.argument("assignment", default=assignment_name)
 @click.option("--student", default=None, help="Grade only this student's submission.")
 @click.option("--force", is_flag=True, help="Grade again submissions already graded (nbgrader autograde --force).")
 def autograde_command(course_dir: Path, assignment: str, student: str | None, force: bool) -> None:
@@ -141,7 +141,7 @@ def autograde_command(course_dir: Path, assignment: str, student: str | None, fo
 
 @nbgrader_command.command("similarity")
 @click.argument("course_dir", type=click.Path(path_type=Path))
-@click.argument("assignment", default=ASSIGNMENT)
+@click.argument("assignment", default=assignment_name)
 @click.option("--out", "out", type=click.Path(path_type=Path), default=None,
               help="Folder for similarity.csv and similarity.html (default: COURSE_DIR/similarity/ASSIGNMENT).")
 @click.option("--archive", "archives", multiple=True, type=click.Path(path_type=Path),

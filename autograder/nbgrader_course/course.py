@@ -25,7 +25,7 @@ from pathlib import Path
 
 import nbformat
 
-from autograder.nbgrader_course import ASSIGNMENT, DEFAULT_COURSE_ID  # noqa: E402,F401  (kept importable from here)
+from autograder.nbgrader_course import ASSIGNMENT, DEFAULT_COURSE_ID, assignment_name  # noqa: E402,F401  (kept importable from here)
 from autograder.nbgrader_course.gradecells import add_grade_cells
 from autograder.nbgrader_course.zipcollect import COLLECTED_EXTENSIONS, LMS_FILENAME_REGEXP
 from autograder.parts import graded_files
@@ -122,8 +122,8 @@ def render_config(course_id: str, exchange: Path | None) -> str:
         course_id=course_id,
         ignore=ignore,
         exchange_root=exchange_root,
-        exclude={ASSIGNMENT: list(graded_files())},
-        assignment=ASSIGNMENT,
+        exclude={assignment_name(): list(graded_files())},
+        assignment=assignment_name(),
         regexp=LMS_FILENAME_REGEXP,
         extensions=COLLECTED_EXTENSIONS,
     )
@@ -184,7 +184,7 @@ def init_course(course: Path, exchange: Path | None = None, course_id: str = DEF
     if course.exists() and not course.is_dir():
         raise CourseError(f"{course} exists and is not a folder")
     config = course / CONFIG_NAME
-    source = course / "source" / ASSIGNMENT
+    source = course / "source" / assignment_name()
     if not force:
         for existing in (config, source):
             if existing.exists():
@@ -199,7 +199,7 @@ def init_course(course: Path, exchange: Path | None = None, course_id: str = DEF
             raise CourseError(f"{exchange} exists and is not a folder: give a folder for the exchange")
     # Everything is read and checked before anything is written.
     text = render_config(course_id, exchange)
-    staging = course / f".{ASSIGNMENT}.init"
+    staging = course / f".{assignment_name()}.init"
     try:
         course.mkdir(parents=True, exist_ok=True)
         if staging.exists():
@@ -214,7 +214,7 @@ def init_course(course: Path, exchange: Path | None = None, course_id: str = DEF
         exchange_path = exchange or course / "exchange"
         exchange_path.mkdir(parents=True, exist_ok=True)
         (course / STUDENT_CONFIG_NAME).write_text(
-            STUDENT_CONFIG_TEMPLATE.format(course_id=course_id, exchange=str(exchange_path), assignment=ASSIGNMENT),
+            STUDENT_CONFIG_TEMPLATE.format(course_id=course_id, exchange=str(exchange_path), assignment=assignment_name()),
             encoding="utf-8",
         )
     except PermissionError as error:

@@ -4,9 +4,8 @@ In order, for the course's formulation (`autograder.formulation.load()`):
 
 1. the generated lines of `solutions/` (`course_solutions`), rewritten in place;
 2. the stubs `assignment/cs231n/` (`stubs`), from those solutions;
-3. the public checks of the loss functions, `assignment/tests/test_linear_svm.py` and
-   `test_softmax.py` (`public_check_files`); the other files of `assignment/tests/`
-   are the instructor's and are never touched;
+3. the public checks of the course's parts and the import check (`public_check_files`);
+   the other files of `assignment/tests/` are the instructor's and are never touched;
 4. the notebooks (`autograder.release_notebooks.build_notebooks`).
 
 `--check` writes nothing and lists every file that differs from what a build would
