@@ -37,8 +37,9 @@ def _differing(expected: dict[str, bytes], folder: Path) -> list[str]:
             if not (folder / name).is_file() or (folder / name).read_bytes() != data]
 
 
-def build_release(check: bool) -> None:
-    """Build (or with `check`, compare) everything generated from course.toml and solutions/."""
+def build_release(check: bool, quiet: bool = False) -> None:
+    """Build (or with `check`, compare) everything generated from course.toml and solutions/;
+    `quiet`: say nothing of what a build wrote."""
     root = material_root()
     formulation = load(root)
     solutions, release = solutions_dir(), assignment_dir()
@@ -71,6 +72,8 @@ def build_release(check: bool) -> None:
     if not stubs.up_to_date:
         lines.append(stubs.describe(target, ("written", "rewritten", "removed")))
     lines += [f"  {release / r}  (rewritten)" for r in stale_checks + stale_notebooks]
+    if quiet:
+        return
     if lines:
         click.echo(f"built {target} from {source} for {course}:\n" + "\n".join(lines))
     else:
