@@ -772,3 +772,74 @@ def test_plain_fallback_without_os_layers_still_grades_and_times_out(tmp_path, m
     assert_scores(scores, zero=["svm_loss_naive", "predict"])
     process.release_standby()
 
+
+
+# --------------------------------------------------------------------------- student text reaching the instructor
+
+TERMINAL_ATTACK = ("\x1b]0;window title set by a student\x07\x1b[2J\x1b[H"  # title, clear the screen
+                   "\x1b]8;;https://attacker.invalid/\x1b\\click here\x1b]8;;\x1b\\"  # an OSC 8 hyperlink
+                   "\rlooks fine \u202egnp.exe\x9b31m\x7f")  # overwrite the line, bidi override, C1 CSI, DEL
+HOSTILE_NAME = "eve\x1b]0;owned\x07\u202eexe.txt"
+
+
+def raw_control_characters(text: str) -> list[str]:
+    """Every character of `text` that a terminal or a viewer would act on rather than show."""
+    return [c for c in text if (ord(c) < 0x20 and c not in "\n\t") or 0x7f <= ord(c) <= 0x9f
+            or c in "\u061c\u200e\u200f" or 0x202a <= ord(c) <= 0x202e or 0x2066 <= ord(c) <= 0x2069]
+
+
+def strings_in(document) -> list[str]:
+    if isinstance(document, str):
+        return [document]
+    if isinstance(document, dict):
+        return [s for key, value in document.items() for s in strings_in(key) + strings_in(value)]
+    if isinstance(document, list):
+        return [s for value in document for s in strings_in(value)]
+    return []
+
+
+def test_escape_sequences_in_messages_output_and_names_reach_no_terminal_raw(tmp_path):
+    from click.testing import CliRunner
+
+    from autograder.batch.class_report import report_html
+    from autograder.batch.gradebook import grades_csv
+    from autograder.cli import main
+    from autograder.similarity.command import run_similarity
+
+    folder = build(tmp_path, name=HOSTILE_NAME, attacks={"svm_loss_naive": fill("""
+        def svm_loss_naive(W, X, y, reg):
+            print(@ATTACK@)
+            raise ValueError(@ATTACK@)
+    """, ATTACK=TERMINAL_ATTACK)})
+    target = tmp_path / "results.json"
+    run = CliRunner().invoke(main, ["grade", str(folder), "--results", str(target)])
+    assert run.exit_code == 0, run.output
+    assert raw_control_characters(run.output) == [], "the terminal got raw control characters"
+    text = target.read_text(encoding="utf-8")
+    results = json.loads(text)
+    assert raw_control_characters(text) == [] and all(raw_control_characters(s) == [] for s in strings_in(results))
+    scores = {f: sum(t["score"] for t in results["tests"] if t["tags"][0] == f) for f in FUNCTIONS}
+    assert_scores(scores, zero=["svm_loss_naive"])
+    # Still readable: the message is there, every control character written as an escape.
+    shown = ("\\x1b]0;window title set by a student\\x07\\x1b[2J\\x1b[H\\x1b]8;;https://attacker.invalid/"
+             "\\x1b\\click here\\x1b]8;;\\x1b\\")
+    after_return = "looks fine \\u202egnp.exe\\x9b31m\\x7f"
+    feedback = "\n".join(t["output"] for t in results["tests"])
+    assert f"ValueError: {shown}" in feedback and after_return in feedback, feedback[:3000]
+    assert f"{shown}\\x0d{after_return}" in results["output"]  # what the code printed
+    assert "eve\\x1b]0;owned\\x07\\u202eexe.txt" in run.output
+
+    rows = [(HOSTILE_NAME, results), ("=cmd|' /C calc'!A0", results)]
+    csv_text = grades_csv(rows)
+    assert raw_control_characters(csv_text) == []
+    assert "eve\\x1b]0;owned\\x07\\u202eexe.txt," in csv_text and "\n'=cmd" in csv_text
+    page = report_html(rows, png_name=None)
+    assert raw_control_characters(page) == [] and "eve\\x1b]0;owned\\x07\\u202eexe.txt" in page
+
+    printed: list[str] = []
+    other = build(tmp_path, name="plain")
+    written = run_similarity([(HOSTILE_NAME, folder), ("plain", other)], tmp_path / "similarity", [],
+                             echo=printed.append)
+    for path in written:
+        assert raw_control_characters(path.read_text(encoding="utf-8")) == [], path
+    assert raw_control_characters("\n".join(printed)) == []
