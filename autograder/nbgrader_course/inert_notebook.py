@@ -54,8 +54,9 @@ ATTRIBUTES = {
     "td": {"align", "colspan", "rowspan", "style"},
     "th": {"align", "colspan", "rowspan", "style"},
     "ol": {"start"},
-    "input": {"type", "checked", "disabled"},  # task-list check boxes
 }
+INPUT_VALUES = {"input": {"type": {"checkbox"}, "disabled": {"", "disabled"}, "checked": {"", "checked"}}}
+"""An input keeps only what a task list's check box has (no name, no form, no handler)."""
 STYLE_PROPERTIES = {"text-align"}
 """Markdown tables align their columns with `style="text-align: ..."`; nothing else."""
 URL_SCHEMES = {"http", "https", "mailto", "data"}
@@ -85,8 +86,6 @@ def _attribute(tag: str, attribute: str, value: str) -> str | None:
         return value if _IMAGE_DATA.match(value) else None
     if attribute == "href":
         return None if value.lower().startswith("data:") else value
-    if tag == "input" and attribute == "type":
-        return "checkbox" if value == "checkbox" else None
     return value
 
 
@@ -100,6 +99,7 @@ def clean_html(html: str) -> str:
     return nh3.clean(
         html, tags=TAGS, attributes=ATTRIBUTES, attribute_filter=_attribute, url_schemes=URL_SCHEMES,
         url_relative=_fragment_only, allowed_classes=ALLOWED_CLASSES, filter_style_properties=STYLE_PROPERTIES,
+        tag_attribute_values=INPUT_VALUES,
         link_rel="noopener noreferrer nofollow", strip_comments=True,
     )
 
