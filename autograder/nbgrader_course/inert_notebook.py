@@ -107,10 +107,11 @@ def clean_html(html: str) -> str:
 def _image_attachments(attachments) -> dict[str, dict[str, str]]:
     """The attachments that are base64 images of an allowed type (others are left out)."""
     kept: dict[str, dict[str, str]] = {}
-    for name, bundle in (attachments or {}).items():
+    for name, bundle in (attachments.items() if isinstance(attachments, dict) else ()):
         if not isinstance(name, str) or not isinstance(bundle, dict):
             continue
-        images = {mime: data for mime, data in bundle.items() if mime in _IMAGE_MIME and _is_base64(data)}
+        images = {mime: "".join(_text(data).split()) for mime, data in bundle.items()
+                  if mime in _IMAGE_MIME and _is_base64(data)}
         if images:
             kept[name] = images
     return kept
@@ -238,8 +239,9 @@ def _notebook_metadata(metadata) -> dict:
 
 def inert_notebook(nb) -> NotebookNode:
     """A copy of `nb` that no renderer can make act: see the module's docstring."""
-    cells = [inert_cell(cell, index) for index, cell in enumerate(nb.get("cells", []))]
-    return from_dict({"nbformat": 4, "nbformat_minor": max(int(nb.get("nbformat_minor", 5) or 5), 5),
+    cells = nb.get("cells") if isinstance(nb.get("cells"), list) else []
+    cells = [inert_cell(cell, index) for index, cell in enumerate(cells) if isinstance(cell, dict)]
+    return from_dict({"nbformat": 4, "nbformat_minor": 5,
                       "metadata": _notebook_metadata(nb.get("metadata", {})), "cells": cells})
 
 
