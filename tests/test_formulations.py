@@ -23,10 +23,9 @@ from autograder.catalogue.audit import audit
 from autograder.catalogue.mutants import apply_mutant, catalogue_path, load_mutants, materialise
 from autograder.cli import main
 from autograder.formulation import Formulation, use
-from autograder.release.course_solutions import solution_slots
 from autograder.paths import assignment_dir, material_root, solutions_dir
 from autograder.release import public_check_files
-from autograder.release.course_solutions import render_text, rendered_source
+from autograder.release.course_solutions import render_text, rendered_source, solution_slots
 
 MATRIX = (
     Formulation(),

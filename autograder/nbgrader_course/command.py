@@ -104,15 +104,18 @@ def autograde_command(course_dir: Path, assignment: str, student: str | None, fo
     auto-graded scores of the notebooks' autograded cells, with the feedback.
     """
     from rich.console import Console
+    from rich.markup import escape
     from rich.table import Table
 
     from autograder import parts
     from autograder.nbgrader_course.course import CourseError
     from autograder.nbgrader_course.gradecells import rubric_by_function
     from autograder.nbgrader_course.workflow import autograde
+    from autograder.report.inert import inert
 
     try:
-        outcome = autograde(course_dir, assignment, student=student, force=force, echo=click.echo)
+        outcome = autograde(course_dir, assignment, student=student, force=force,
+                            echo=lambda line: click.echo(inert(line)))
     except CourseError as error:
         _fail(error)
     rubrics = rubric_by_function()
@@ -124,7 +127,7 @@ def autograde_command(course_dir: Path, assignment: str, student: str | None, fo
     table.add_column("note")
     for grade in outcome.students:
         note = ", ".join(f"{nb}.ipynb" for nb in grade.missing_notebooks)
-        table.add_row(grade.student, *(f"{grade.functions.get(f, 0):g}" for f in rubrics),
+        table.add_row(escape(inert(grade.student)), *(f"{grade.functions.get(f, 0):g}" for f in rubrics),
                       f"{grade.auto_score:g}/{grade.auto_max:g}", f"not submitted: {note}" if note else "")
     console = Console()
     if not console.is_terminal:

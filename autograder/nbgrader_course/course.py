@@ -52,6 +52,7 @@ from nbgrader.converters import Autograde, GenerateAssignment
 from nbgrader.preprocessors import ClearOutput, Execute
 
 from autograder.nbgrader_course.engine_grades import EngineGrades, SafeOutputs
+from autograder.nbgrader_course.inert_notebook import InertNotebook
 from autograder.nbgrader_course.leaks import LeakScan
 
 c = get_config()  # noqa: F821 (provided by nbgrader)
@@ -84,7 +85,16 @@ c.Autograde.sanitize_preprocessors = [
 ]
 c.Autograde.autograde_preprocessors = [
     EngineGrades if p is Execute else p for p in _defaults(Autograde, "autograde_preprocessors")
-]
+] + [InertNotebook]
+
+# Nothing a student wrote can act in an instructor's browser: the autograded copy is
+# rebuilt from an allow-list at the end of autograde (InertNotebook, above: markdown
+# cleaned by nh3, outputs of known shape only, nbgrader's metadata only), and every
+# HTML page nbconvert renders from it (the formgrader's submission pages, the
+# feedback) makes it inert again first, whatever wrote it. Where a template honours
+# sanitize_html, nbconvert cleans HTML outputs too. See docs/hostile-content.md.
+c.HTMLExporter.preprocessors = [InertNotebook]
+c.HTMLExporter.sanitize_html = True
 # The autograded folder keeps the student's own modules, not the instructor's stubs.
 c.Autograde.exclude_overwriting = {exclude!r}
 
