@@ -1,0 +1,134 @@
+"""The kNN part's harness and properties run in this process, without the framework's child.
+
+`FakeBox` offers what the child's box offers a harness (the student's module, its attributes,
+plain arrays, errors, a store); `FakeSession` offers what a Property's `ctx` offers. `grade`
+scores a source text by the part's rubric: gate first, then every property. Unit tests of the
+properties' judgement use it; end-to-end tests go through `autograder grade` instead.
+"""
+
+import tomllib
+import traceback
+import types
+from pathlib import Path
+
+import numpy as np
+
+from autograder.parts.knn import harness
+from autograder.parts.knn.properties import PROPERTIES
+
+PART = Path(harness.__file__).parent
+FILE = harness.FILE
+
+
+class StudentError(Exception):
+    """What the child's box raises for a missing or unusable student object."""
+
+
+class FakeBox:
+    StudentError = StudentError
+
+    def __init__(self, source: str):
+        self.source = source
+        self.stored: dict = {}
+        self._module = None
+
+    def module(self, relative):
+        if self._module is None:
+            module = types.ModuleType("_knn_student_under_test")
+            try:
+                exec(compile(self.source, f"<student>/{relative}", "exec"), module.__dict__)  # noqa: S102
+            except BaseException as exc:  # noqa: BLE001
+                raise StudentError(f"{relative} could not be imported") from exc
+            self._module = module
+        return self._module
+
+    def attribute(self, relative, name, cls=None):
+        owner = self.module(relative)
+        if cls is not None:
+            owner = getattr(owner, cls, None)
+            if owner is None:
+                raise StudentError(f"{relative} has no class {cls}")
+        if name is None:
+            return owner
+        if not hasattr(owner, name):
+            raise StudentError(f"{relative} has no {name}")
+        return getattr(owner, name)
+
+    def plain_array(self, value, what, max_size):
+        try:
+            array = np.array(value, dtype=float) if not isinstance(value, np.ndarray) else value.copy()
+        except Exception as exc:  # noqa: BLE001
+            raise StudentError(f"{what} is not a numeric array") from exc
+        if array.dtype.kind not in "biuf" or array.size > max_size:
+            raise StudentError(f"{what} is not a numeric array")
+        return array
+
+    def error(self, exc):
+        return {"ok": False, "error": "".join(traceback.format_exception_only(type(exc), exc)).strip()}
+
+    def seed(self, n):
+        np.random.seed(n)
+
+
+class FakeSession:
+    """The `ctx` of a Property, answering from a FakeBox in this process."""
+
+    def __init__(self, source: str):
+        self.text = source
+        self.box = FakeBox(source)
+        self.observations: list = []
+
+    def source(self, function):
+        return self.text
+
+    def call(self, function, calls, ticket=None):
+        results = harness.op_call({"fn": function, "calls": calls}, self.box)["results"]
+        self.observations.extend(zip(calls, results, strict=True))
+        return results
+
+    def send_call(self, function, calls):
+        return None
+
+    def request(self, function, message, ticket=None):
+        return harness.OPS[message["op"].split(".", 1)[1]](message, self.box)
+
+    def settle(self):
+        pass
+
+    def function_failed(self, function):
+        return False
+
+    def excuse(self, function):
+        pass
+
+
+def rubric() -> dict:
+    with open(PART / "rubric.toml", "rb") as handle:
+        return tomllib.load(handle)
+
+
+def grade(source: str, functions=None, skip=()) -> dict:
+    """{function: {property id: (points earned, Failure or None)}} by the part's rubric."""
+    table = rubric()
+    results = {}
+    for function in functions or table:
+        points = {k: v for k, v in table[function].items() if k != "file"}
+        props = {p.id: p for p in PROPERTIES if p.applies_to(function) and p.id in points}
+        ctx = FakeSession(source)
+        gate = props["matches_reference"]
+        found = gate.evaluate(ctx, function, gate.gate_cases(function))
+        outcome = {}
+        for pid, worth in points.items():
+            if pid in skip:
+                continue
+            if found is not None:
+                outcome[pid] = (0, found[1] if pid == "matches_reference" else None)
+                continue
+            failure = props[pid].run(ctx, function)
+            outcome[pid] = (0 if failure else worth, failure)
+        results[function] = outcome
+    return results
+
+
+def score(results: dict) -> int:
+    return sum(points for outcome in results.values() for points, _ in outcome.values())
