@@ -132,3 +132,31 @@ def grade(source: str, functions=None, skip=()) -> dict:
 
 def score(results: dict) -> int:
     return sum(points for outcome in results.values() for points, _ in outcome.values())
+
+
+SOLUTION = Path(__file__).resolve().parent.parent / "solutions" / FILE
+
+
+def reference_source() -> str:
+    return SOLUTION.read_text(encoding="utf-8")
+
+
+def part_mutants(name: str, monkeypatch) -> list:
+    """The part's catalogue ("catalogue.toml") or variants ("variants.toml"), loaded by the
+    linear classifiers' loader with the kNN methods made known to it (until the parts
+    framework declares them from part.toml)."""
+    from autograder.catalogue import mutants
+
+    table = rubric()
+    for function in table:
+        monkeypatch.setitem(mutants.FILE_OF_FUNCTION, function, FILE)
+        monkeypatch.setitem(mutants.CLASS_OF_FUNCTION, function, "KNearestNeighbor")
+    known = {f: tuple(k for k in t if k != "file") for f, t in table.items()}
+    monkeypatch.setattr(mutants, "rubric_properties", lambda rubric=None: known)
+    return mutants.load_mutants(PART / name)
+
+
+def mutant_source(mutant) -> str:
+    from autograder.catalogue.mutants import apply_mutant
+
+    return apply_mutant(reference_source(), mutant)

@@ -31,8 +31,8 @@ def distance_case(X, X_train) -> dict:
 def basic_distance_cases() -> list[dict]:
     """The gate's inputs: most distances are not 0, so the untouched stub (zeros) fails on each."""
     return [
-        # 2 test images, 3 training images, D = 2: distances [5, 10, 1] and [0, 5, sqrt(20)]
-        distance_case([[0, 0], [3, 4]], [[3, 4], [6, 8], [1, 0]]),
+        # 2 test images, 3 training images, D = 2: distances [5, 5, 4] and [0, 6, 3]
+        distance_case([[3, 0], [0, 4]], [[0, 4], [6, 4], [3, 4]]),
         # as many test as training images: a result transposed or broadcast the wrong way shows
         distance_case([[1, 2, 3], [4, 6, 8]], [[2, 2, 2], [0, 0, 0]]),
         # one dimension, one test image
@@ -123,6 +123,11 @@ def tie_cases() -> list[dict]:
         label_case([[1.0, 2.0]], [4, 1], 2),  # one vote each: the smaller label, 1
         label_case([[1.0, 2.0, 3.0, 4.0, 9.0]], [3, 2, 3, 2, 0], 4),  # two votes each: 2
         label_case([[4.0, 1.0, 3.0, 2.0], [1.0, 2.0, 3.0, 4.0]], [0, 5, 1, 2], 3),  # one vote each: 1, 0
+        # CIFAR-10's labels 8 and 9 come first out of a small Python set (their hashes wrap around),
+        # so a vote counted over set(closest_y) can pick them in a tie: here 2 and 2,
+        label_case([[1.5, 2.5], [2.25, 1.75]], [9, 2], 2),
+        # and 1 (labels 4, 8, 1 of the three nearest, one vote each)
+        label_case([[0.5, 0.75, 0.25, 3.0]], [8, 1, 4, 8], 3),
     ]
 
 
@@ -146,10 +151,13 @@ def nearest_cases() -> list[dict]:
 
 @st.composite
 def label_cases(draw, small=False):
-    """Distances distinct in each row (positive whole numbers), labels 0..3, k from 1 to num_train."""
+    """Distances distinct in each row, labels 0..9 (CIFAR-10's), k from 1 to num_train.
+
+    The distances are quarters (0.25, 0.5, ...): several share a whole part, so a vote that
+    rounds or truncates the distances before sorting them picks other neighbours."""
     num_test = draw(st.integers(1, 2 if small else 4), label="num_test")
     num_train = draw(st.integers(1, 4 if small else 8), label="num_train")
-    rows = [draw(st.permutations(range(1, num_train + 1)), label="order") for _ in range(num_test)]
-    y_train = draw(arrays(np.int64, (num_train,), elements=st.integers(0, 3)), label="y_train")
+    rows = [[q / 4 for q in draw(st.permutations(range(1, num_train + 1)), label="order")] for _ in range(num_test)]
+    y_train = draw(arrays(np.int64, (num_train,), elements=st.integers(0, 3 if small else 9)), label="y_train")
     k = draw(st.integers(1, num_train), label="k")
     return label_case(rows, y_train, k)

@@ -51,20 +51,31 @@ def distance_hint(X, X_train, actual: np.ndarray, expected: np.ndarray) -> str |
     if not np.any(actual) and np.any(expected):
         return "every distance is 0: is the TODO block still empty?"
     with np.errstate(all="ignore"):
-        for mistake, hint in DISTANCE_MISTAKES:
-            wrong = mistake(X, X_train)
-            if wrong is not None and close(actual, wrong) and not close(wrong, expected):
-                return hint
+        found = [hint for mistake, hint in DISTANCE_MISTAKES
+                 if (wrong := mistake(X, X_train)) is not None and close(actual, wrong) and not close(wrong, expected)]
+    if found:
+        return one_of(found)
+    rows_constant = bool(np.all(actual == actual[:, :1]))
+    if rows_constant and num_train > 1 and not np.all(expected == expected[:, :1]):
+        return ("every training image gets the same distance to a test image: the sum (or np.linalg.norm) runs "
+                "over the whole difference matrix; sum over axis 1 only, one sum per training image.")
     if num_test == num_train and close(actual, expected.T):
         return "the result is transposed: dists[i, j] is the distance of test image i to training image j."
     return worst_entry(actual, expected) + "."
 
 
-def _votes(dists, y_train, k, nearest=True, ties="smallest"):
+def one_of(hints: list[str]) -> str:
+    """One hint, or the few that fit this input equally well (another input would tell them apart)."""
+    if len(hints) == 1:
+        return hints[0]
+    return "this answer fits more than one mistake: " + "; or ".join(hint.rstrip(".") for hint in hints) + "."
+
+
+def _votes(dists, y_train, k, nearest=True, ties="smallest", truncated=False):
     """The vote of a known (possibly wrong) kind: which neighbours, and how ties go."""
     out = []
     for row in dists:
-        order = np.argsort(row, kind="stable")
+        order = np.argsort(row.astype(np.int64) if truncated else row, kind="stable")
         chosen = order[:k] if nearest else order[::-1][:k]
         labels = [int(y_train[j]) for j in chosen]
         counts = {label: labels.count(label) for label in labels}  # in order of first appearance
@@ -85,6 +96,8 @@ def label_hint(case: dict, actual: np.ndarray, expected: np.ndarray) -> str | No
          "nearest are the first k indices."),
         (_votes(dists, y_train, 1),
          "only the nearest training image votes: use the labels of the k nearest."),
+        (_votes(dists, y_train, k, truncated=True),
+         "the distances are made whole numbers before sorting, so close neighbours tie: sort them as they are."),
         (_votes(dists, y_train, k, ties="first"),
          "a tied vote goes to the label of the nearer (first seen) neighbour, as Counter.most_common "
          "does; break ties by choosing the smaller label."),
@@ -96,7 +109,11 @@ def label_hint(case: dict, actual: np.ndarray, expected: np.ndarray) -> str | No
     ]
     if not np.any(actual) and np.any(expected):
         return "every label is 0: is the TODO block still empty?"
-    for wrong, hint in candidates:
-        if np.array_equal(actual, wrong) and not np.array_equal(wrong, expected):
-            return hint
+    found = [hint for wrong, hint in candidates if np.array_equal(actual, wrong) and not np.array_equal(wrong, expected)]
+    if found:
+        return one_of(found)
+    tied = _votes(dists, y_train, k, ties="smallest") != _votes(dists, y_train, k, ties="largest")
+    if np.array_equal(actual[~tied], expected[~tied]):
+        return ("your vote is right except where labels tie: then choose the smallest of the tied labels "
+                "(np.argmax of np.bincount does; the order of a set or a Counter does not).")
     return None

@@ -404,7 +404,18 @@ class LabelHygiene(LabelProperty):
     def explicit_cases(self, function):
         return K.basic_label_cases()
 
-    def judge_more(self, case, outcome):
+    def judge(self, function, case, outcomes):
+        """Only the form of the answer: which labels it holds is the other properties' business."""
+        (outcome,) = outcomes
+        if not outcome.get("ok"):
+            raise Failure("predict_labels raised an error on this input.", error=outcome.get("error", "unknown error"))
+        num_test = case["dists"].shape[0]
+        labels = np.asarray(outcome["y"])
+        if labels.shape != (num_test,):
+            raise Failure(f"predict_labels must return a 1-dimensional array of num_test = {num_test} labels, "
+                          f"not one of shape {labels.shape}.")
+        if not np.array_equal(labels, np.round(labels)):
+            raise Failure("Predicted labels must be whole numbers (class labels).", actual=labels)
         if not outcome["unchanged"]:
             raise Failure("predict_labels modified dists (sorting it in place, for instance); sort a copy or use "
                           "np.argsort, which leaves dists as it is.")
