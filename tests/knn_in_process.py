@@ -1,9 +1,10 @@
-"""The kNN part's harness and properties run in this process, without the framework's child.
+"""The kNN part's harness and properties run in this process, without the sandboxed child.
 
 `FakeBox` offers what the child's box offers a harness (the student's module, its attributes,
-plain arrays, errors, a store); `FakeSession` offers what a Property's `ctx` offers. `grade`
-scores a source text by the part's rubric: gate first, then every property. Unit tests of the
-properties' judgement use it; end-to-end tests go through `autograder grade` instead.
+plain arrays, errors); `FakeSession` offers what a Property's `ctx` offers. `grade` scores a
+source text by the part's rubric: the gate on its first three inputs, then every property
+(the engine's order). Fast unit tests of the properties' judgement use it; the end-to-end
+tests (tests/test_part_knn.py) grade through `autograder grade` instead.
 """
 
 import tomllib
@@ -13,11 +14,12 @@ from pathlib import Path
 
 import numpy as np
 
+from autograder import parts
 from autograder.parts.knn import harness
 from autograder.parts.knn.properties import PROPERTIES
 
 PART = Path(harness.__file__).parent
-FILE = harness.FILE
+FILE = "cs231n/classifiers/k_nearest_neighbor.py"
 
 
 class StudentError(Exception):
@@ -29,7 +31,6 @@ class FakeBox:
 
     def __init__(self, source: str):
         self.source = source
-        self.stored: dict = {}
         self._module = None
 
     def module(self, relative):
@@ -82,7 +83,9 @@ class FakeSession:
         return self.text
 
     def call(self, function, calls, ticket=None):
-        results = harness.op_call({"fn": function, "calls": calls}, self.box)["results"]
+        graded = parts.function(function)
+        message = {"file": graded.file, "fn": graded.name, "cls": graded.cls, "calls": calls}
+        results = harness.op_call(message, self.box)["results"]
         self.observations.extend(zip(calls, results, strict=True))
         return results
 
@@ -116,7 +119,7 @@ def grade(source: str, functions=None, skip=()) -> dict:
         props = {p.id: p for p in PROPERTIES if p.applies_to(function) and p.id in points}
         ctx = FakeSession(source)
         gate = props["matches_reference"]
-        found = gate.evaluate(ctx, function, gate.gate_cases(function))
+        found = gate.evaluate(ctx, function, gate.explicit_cases(function)[:3])
         outcome = {}
         for pid, worth in points.items():
             if pid in skip:
@@ -141,19 +144,11 @@ def reference_source() -> str:
     return SOLUTION.read_text(encoding="utf-8")
 
 
-def part_mutants(name: str, monkeypatch) -> list:
-    """The part's catalogue ("catalogue.toml") or variants ("variants.toml"), loaded by the
-    linear classifiers' loader with the kNN methods made known to it (until the parts
-    framework declares them from part.toml)."""
-    from autograder.catalogue import mutants
+def part_mutants(name: str) -> list:
+    """The part's catalogue ("catalogue.toml") or correct variants ("variants.toml")."""
+    from autograder.catalogue.mutants import load_mutants
 
-    table = rubric()
-    for function in table:
-        monkeypatch.setitem(mutants.FILE_OF_FUNCTION, function, FILE)
-        monkeypatch.setitem(mutants.CLASS_OF_FUNCTION, function, "KNearestNeighbor")
-    known = {f: tuple(k for k in t if k != "file") for f, t in table.items()}
-    monkeypatch.setattr(mutants, "rubric_properties", lambda rubric=None: known)
-    return mutants.load_mutants(PART / name)
+    return load_mutants(PART / name)
 
 
 def mutant_source(mutant) -> str:

@@ -1,6 +1,7 @@
 """The kNN part's calls inside the sandboxed child (numpy and the standard library only).
 
-Every graded method is called on a fresh `KNearestNeighbor` of the student's module:
+Every graded method is called on a fresh `KNearestNeighbor` of the student's module (the
+request names the file, the class and the method: `file`, `cls`, `fn`):
 the distance functions after `train(X_train, y_train)`, `predict_labels` on distances
 the grader gives, with `y_train` set (so a broken distance function never costs the vote
 any points: DESIGN principle 3). Answers are plain data; every student call is guarded.
@@ -9,16 +10,14 @@ Ops (registered as "knn.<name>"):
 - call: the graded method on each call's arrays, `{"results": [...]}` in order.
 - steps: Python line events of a distance method at two test-set sizes (work, not time).
 - run_stored: one run at CS231n's size (5000 x 3072 training images, 500 test images),
-  or the matrix product every loop-free version needs; the grader times the round trip.
+  or (`matrix_product`) the product every loop-free version needs; the grader times it.
+- prepare: makes those images ahead, so their making is never timed.
 """
 
 import sys
 
 import numpy as np
 
-FILE = "cs231n/classifiers/k_nearest_neighbor.py"
-CLASS = "KNearestNeighbor"
-DISTANCES = ("compute_distances_two_loops", "compute_distances_one_loop", "compute_distances_no_loops")
 LABELS = "predict_labels"
 MAX_ANSWER = 5_000_000
 """The largest array an answer may hold (entries): a (500, 5000) distance matrix and then some."""
@@ -33,9 +32,9 @@ def pixels(rng, rows: int, dim: int) -> np.ndarray:
     return rng.randint(0, 256, size=(rows, dim)).astype(np.float64)
 
 
-def _classifier(box, X_train, y_train):
+def _classifier(box, req, X_train, y_train):
     """A KNearestNeighbor of the student's module, trained (memorising) on the given data."""
-    model = box.attribute(FILE, CLASS)()
+    model = box.attribute(req["file"], None, cls=req["cls"])()
     model.train(X_train, y_train)
     # train is provided, not graded: a model whose train forgot to memorise still gets the data
     for name, value in (("X_train", X_train), ("y_train", y_train)):
@@ -44,14 +43,14 @@ def _classifier(box, X_train, y_train):
     return model
 
 
-def _distances(box, fn: str, call: dict) -> dict:
+def _distances(box, req: dict, call: dict) -> dict:
     X_train, X = np.array(call["X_train"], dtype=np.float64), np.array(call["X"], dtype=np.float64)
     y_train = np.zeros(X_train.shape[0], dtype=np.int64)
     kept_train, kept_test = X_train.copy(), X.copy()
     try:
-        model = _classifier(box, X_train, y_train)
-        dists = getattr(model, fn)(X)
-        answer = box.plain_array(dists, f"the value {fn} returned", MAX_ANSWER)
+        model = _classifier(box, req, X_train, y_train)
+        dists = getattr(model, req["fn"])(X)
+        answer = box.plain_array(dists, f"the value {req['fn']} returned", MAX_ANSWER)
     except box.StudentError as exc:
         return {"ok": False, "error": str(exc)}
     except BaseException as exc:  # noqa: BLE001 - anything student code does costs only this call
@@ -60,13 +59,13 @@ def _distances(box, fn: str, call: dict) -> dict:
     return {"ok": True, "dists": answer, "unchanged": unchanged}
 
 
-def _labels(box, call: dict) -> dict:
+def _labels(box, req: dict, call: dict) -> dict:
     dists = np.array(call["dists"], dtype=np.float64)
     y_train = np.array(call["y_train"], dtype=np.int64)
     kept_dists = dists.copy()
     try:
-        model = _classifier(box, np.zeros((dists.shape[1], 1)), y_train)
-        predicted = model.predict_labels(dists, k=int(call["k"]))
+        model = _classifier(box, req, np.zeros((dists.shape[1], 1)), y_train)
+        predicted = getattr(model, req["fn"])(dists, k=int(call["k"]))
         answer = box.plain_array(predicted, "the value predict_labels returned", MAX_ANSWER)
     except box.StudentError as exc:
         return {"ok": False, "error": str(exc)}
@@ -76,13 +75,9 @@ def _labels(box, call: dict) -> dict:
 
 
 def op_call(req: dict, box) -> dict:
-    fn = req["fn"]
-    if fn == LABELS:
-        return {"results": [_labels(box, call) for call in req["calls"]]}
-    if fn not in DISTANCES:
-        return {"results": [{"ok": False, "error": f"the kNN part grades no function {fn!r}"}
-                            for _ in req["calls"]]}
-    return {"results": [_distances(box, fn, call) for call in req["calls"]]}
+    """The graded method on each call: a distance method on {X_train, X}, the vote on {dists, y_train, k}."""
+    answer = _labels if req["fn"] == LABELS else _distances
+    return {"results": [answer(box, req, call) for call in req["calls"]]}
 
 
 def op_steps(req: dict, box) -> dict:
@@ -103,7 +98,7 @@ def op_steps(req: dict, box) -> dict:
     for size in req["sizes"]:
         X = pixels(np.random.RandomState(size), int(size), 12)
         try:
-            model = _classifier(box, X_train.copy(), np.zeros(STEP_TRAIN, dtype=np.int64))
+            model = _classifier(box, req, X_train.copy(), np.zeros(STEP_TRAIN, dtype=np.int64))
             method = getattr(model, req["fn"])
         except box.StudentError as exc:
             return {"ok": False, "error": str(exc)}
@@ -125,23 +120,27 @@ def op_steps(req: dict, box) -> dict:
     return {"ok": True, "counts": counts}
 
 
-def _cs231n_problem(box) -> tuple:
+_CS231N_PROBLEM: list = []
+"""The CS231n-size images, once made: (X_train, X)."""
+
+
+def _cs231n_problem() -> tuple:
     """The CS231n-size images, made once per child (about 130 MB)."""
-    if "knn.cs231n" not in box.stored:
+    if not _CS231N_PROBLEM:
         rng = np.random.RandomState(231)
-        box.stored["knn.cs231n"] = (pixels(rng, CS231N_SIZE["num_train"], CS231N_SIZE["dim"]),
-                                    pixels(rng, CS231N_SIZE["num_test"], CS231N_SIZE["dim"]))
-    return box.stored["knn.cs231n"]
+        _CS231N_PROBLEM.append((pixels(rng, CS231N_SIZE["num_train"], CS231N_SIZE["dim"]),
+                                pixels(rng, CS231N_SIZE["num_test"], CS231N_SIZE["dim"])))
+    return _CS231N_PROBLEM[0]
 
 
 def op_run_stored(req: dict, box) -> dict:
     """One run at CS231n's size; the grader times the round trip (the first call also makes the data)."""
-    X_train, X = _cs231n_problem(box)
-    if req["fn"] == "__matrix_product__":
+    X_train, X = _cs231n_problem()
+    if req.get("matrix_product"):
         X.dot(X_train.T)
         return {"ok": True}
     try:
-        model = _classifier(box, X_train, np.zeros(X_train.shape[0], dtype=np.int64))
+        model = _classifier(box, req, X_train, np.zeros(X_train.shape[0], dtype=np.int64))
         dists = getattr(model, req["fn"])(X)
         shape = tuple(np.shape(dists))
     except box.StudentError as exc:
@@ -153,7 +152,7 @@ def op_run_stored(req: dict, box) -> dict:
 
 def op_prepare(req: dict, box) -> dict:
     """Make the CS231n-size images ahead of timing (so their making is never timed)."""
-    _cs231n_problem(box)
+    _cs231n_problem()
     return {"ok": True}
 
 

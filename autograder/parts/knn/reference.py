@@ -1,35 +1,19 @@
-"""The reference KNearestNeighbor, loaded into the grader (never into a child).
+"""The reference KNearestNeighbor in the grader (never in a child): the course's solution file.
 
-It is the course's solution file, compiled by path under a private module name, so
-that nothing called `cs231n` is imported into the grading process. Answers are
-remembered by input: the examples are the same for every submission.
+Answers are remembered by input: the examples are the same for every submission.
 """
-
-import functools
-import types
 
 import numpy as np
 
-from autograder.paths import solutions_dir
+from autograder.grading.reference import solution_module
 
 FILE = "cs231n/classifiers/k_nearest_neighbor.py"
-CLASS = "KNearestNeighbor"
 _REMEMBERED: dict[tuple, np.ndarray] = {}
 _MAX_REMEMBERED = 5000
 
 
-@functools.cache
-def _module(root: str):
-    module = types.ModuleType("_autograder_reference_knn")
-    module.__file__ = f"{root}/{FILE}"
-    with open(module.__file__, encoding="utf-8") as handle:
-        code = compile(handle.read(), module.__file__, "exec")
-    exec(code, module.__dict__)  # noqa: S102 - our own solutions
-    return module
-
-
 def _classifier(X_train, y_train):
-    model = getattr(_module(str(solutions_dir())), CLASS)()
+    model = solution_module(FILE).KNearestNeighbor()
     model.train(X_train, y_train)
     return model
 

@@ -11,7 +11,7 @@ or a call to the two-loop version, is still found; exec and eval could hide anyt
 import ast
 from dataclasses import dataclass
 
-from autograder.grading.properties.vectorization import (
+from autograder.grading.properties.syntax import (
     BUILTIN_LOOPS,
     DYNAMIC_CALLS,
     LOOP_NODES,
