@@ -268,6 +268,10 @@ thread: the reference and the unclipped formula 1.2-1.3x, np.linalg.norm of an e
 form about 2x; a (500, 5000, 3072) broadcast difference needs 61 GB and fails at once."""
 
 
+TEMPORARY_HINT = ("avoid a (num_test, num_train, D) temporary array (61 GB here): expand |x - y|**2 into "
+                  "|x|**2 + |y|**2 - 2 x.y, one matrix product and two broadcast sums.")
+
+
 class Speed(Property):
     id = "speed"
     title = "fast at CS231n's size"
@@ -301,16 +305,17 @@ class Speed(Property):
         for _ in range(3):
             elapsed, answer = self._round_trip(ctx, function)
             if not answer.get("ok"):
-                return Failure(f"{function} raised an error at CS231n's size ({self.size}).",
-                               error=answer.get("error", "unknown error"))
+                error = answer.get("error", "unknown error")
+                memory = "MemoryError" in error or "Unable to allocate" in error
+                return Failure(f"{function} raised an error at CS231n's size ({self.size}).", error=error,
+                               hint=TEMPORARY_HINT if memory else None)
             best = elapsed if best is None else min(best, elapsed)
             if best <= SPEED_FACTOR * product:
                 return None
             product = min(product, self._round_trip(ctx, function, matrix_product=True)[0])
         return Failure(
             f"At CS231n's size ({self.size}) {function} took more than {SPEED_FACTOR:g} times as long as the "
-            "matrix product X.dot(self.X_train.T) that every loop-free version needs.",
-            hint="avoid a (num_test, num_train, D) temporary array: expand |x - y|**2 into |x|**2 + |y|**2 - 2 x.y.")
+            "matrix product X.dot(self.X_train.T) that every loop-free version needs.", hint=TEMPORARY_HINT)
 
     @staticmethod
     def _round_trip(ctx, function, matrix_product=False) -> tuple[float, dict]:
