@@ -28,7 +28,15 @@ from autograder.parts.knn import cases as K
 from autograder.parts.knn import reference
 from autograder.parts.knn.syntax import SyntaxProblem, loops_of
 from autograder.release.stubs import strip_solutions
-from tests.knn_in_process import FakeBox, grade, mutant_source, part_mutants, reference_source, rubric, score
+from tests.knn_in_process import (
+    FakeBox,
+    grade,
+    mutant_source,
+    part_mutants,
+    reference_source,
+    rubric,
+    score,
+)
 
 BUGS = part_mutants("catalogue.toml")
 VARIANTS = part_mutants("variants.toml")

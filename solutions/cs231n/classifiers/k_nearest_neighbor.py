@@ -48,7 +48,7 @@ class KNearestNeighbor:
         elif num_loops == 2:
             dists = self.compute_distances_two_loops(X)
         else:
-            raise ValueError("Invalid value %d for num_loops" % num_loops)
+            raise ValueError(f"Invalid value {num_loops} for num_loops")
 
         return self.predict_labels(dists, k=k)
 
