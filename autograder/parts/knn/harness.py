@@ -29,7 +29,7 @@ STEP_TRAIN = 40
 
 def pixels(rng, rows: int, dim: int) -> np.ndarray:
     """Images as the assignment loads them: whole numbers 0..255 in a float64 array."""
-    return rng.randint(0, 256, size=(rows, dim)).astype(np.float64)
+    return rng.randint(0, 256, size=(rows, dim), dtype=np.uint8).astype(np.float64)
 
 
 def _classifier(box, req, X_train, y_train):
