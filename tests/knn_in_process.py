@@ -1,18 +1,15 @@
 """The kNN part's harness and properties run in this process, without the sandboxed child.
 
-`FakeBox` offers what the child's box offers a harness (the student's module, its attributes,
-plain arrays, errors); `FakeSession` offers what a Property's `ctx` offers. `grade` scores a
+`in_process_box` is the child's own box on a module compiled here; `FakeSession` offers
+what a Property's `ctx` offers. `grade` scores a
 source text by the part's rubric: the gate on its first three inputs, then every property
 (the engine's order). Fast unit tests of the properties' judgement use it; the end-to-end
 tests (tests/test_part_knn.py) grade through `autograder grade` instead.
 """
 
 import tomllib
-import traceback
 import types
 from pathlib import Path
-
-import numpy as np
 
 from autograder import parts
 from autograder.parts.knn import harness
@@ -22,61 +19,27 @@ PART = Path(harness.__file__).parent
 FILE = "cs231n/classifiers/k_nearest_neighbor.py"
 
 
-class StudentError(Exception):
-    """What the child's box raises for a missing or unusable student object."""
+def in_process_box(source: str):
+    """The child's own `Box`, its graded module compiled from `source` in this process (a
+    source that cannot be imported leaves the module missing, as in the child)."""
+    from autograder.sandbox import child
 
-
-class FakeBox:
-    StudentError = StudentError
-
-    def __init__(self, source: str):
-        self.source = source
-        self._module = None
-
-    def module(self, relative):
-        if self._module is None:
-            module = types.ModuleType("_knn_student_under_test")
-            try:
-                exec(compile(self.source, f"<student>/{relative}", "exec"), module.__dict__)  # noqa: S102
-            except BaseException as exc:  # noqa: BLE001
-                raise StudentError(f"{relative} could not be imported") from exc
-            self._module = module
-        return self._module
-
-    def attribute(self, relative, name, cls=None):
-        owner = self.module(relative)
-        if cls is not None:
-            owner = getattr(owner, cls, None)
-            if owner is None:
-                raise StudentError(f"{relative} has no class {cls}")
-        if name is None:
-            return owner
-        if not hasattr(owner, name):
-            raise StudentError(f"{relative} has no {name}")
-        return getattr(owner, name)
-
-    def plain_array(self, value, what, max_size):
-        try:
-            array = np.array(value, dtype=float) if not isinstance(value, np.ndarray) else value.copy()
-        except Exception as exc:  # noqa: BLE001
-            raise StudentError(f"{what} is not a numeric array") from exc
-        if array.dtype.kind not in "biuf" or array.size > max_size:
-            raise StudentError(f"{what} is not a numeric array")
-        return array
-
-    def error(self, exc):
-        return {"ok": False, "error": "".join(traceback.format_exception_only(type(exc), exc)).strip()}
-
-    def seed(self, n):
-        np.random.seed(n)
+    child.modules.pop(FILE, None)
+    module = types.ModuleType("_knn_student_under_test")
+    try:
+        exec(compile(source, f"<student>/{FILE}", "exec"), module.__dict__)  # noqa: S102 - test sources
+    except Exception:  # noqa: BLE001 - like an import error in the child
+        return child.Box
+    child.modules[FILE] = module
+    return child.Box
 
 
 class FakeSession:
-    """The `ctx` of a Property, answering from a FakeBox in this process."""
+    """The `ctx` of a Property, answering from the harness in this process."""
 
     def __init__(self, source: str):
         self.text = source
-        self.box = FakeBox(source)
+        self.box = in_process_box(source)
         self.observations: list = []
 
     def source(self, function):

@@ -29,8 +29,8 @@ from autograder.parts.knn import reference
 from autograder.parts.knn.syntax import SyntaxProblem, loops_of
 from autograder.release.stubs import strip_solutions
 from tests.knn_in_process import (
-    FakeBox,
     grade,
+    in_process_box,
     mutant_source,
     part_mutants,
     reference_source,
@@ -173,7 +173,7 @@ def _call(source: str, fn: str, calls: list[dict]) -> list[dict]:
 
     request = {"file": "cs231n/classifiers/k_nearest_neighbor.py", "cls": "KNearestNeighbor", "fn": fn,
                "calls": calls}
-    return harness.op_call(request, FakeBox(source))["results"]
+    return harness.op_call(request, in_process_box(source))["results"]
 
 
 def test_the_harness_answers_errors_as_plain_data():
