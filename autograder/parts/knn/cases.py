@@ -128,6 +128,8 @@ def tie_cases() -> list[dict]:
         label_case([[1.5, 2.5], [2.25, 1.75]], [9, 2], 2),
         # and 1 (labels 4, 8, 1 of the three nearest, one vote each)
         label_case([[0.5, 0.75, 0.25, 3.0]], [8, 1, 4, 8], 3),
+        # labels 2, 3, 3, 2: two votes each, 2 (3 reaches two votes first)
+        label_case([[1.0, 2.0, 3.0, 4.0]], [2, 3, 3, 2], 4),
     ]
 
 

@@ -35,7 +35,7 @@ def require_ok(outcome: dict, function: str) -> None:
 
 
 def dists_of(outcome: dict, function: str, case: dict) -> np.ndarray:
-    """The student's distance matrix, checked for shape and finiteness."""
+    """The student's distance matrix, of shape (num_test, num_train) (else a Failure naming the shape)."""
     require_ok(outcome, function)
     dists = np.asarray(outcome["dists"], dtype=float)
     num_test, num_train = case["X"].shape[0], case["X_train"].shape[0]
