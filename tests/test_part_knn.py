@@ -260,17 +260,25 @@ def test_every_correct_variant_scores_full_marks_through_the_child(knn_course, v
     assert report.score == report.max_score, {t.name: t.output for t in report.tests if t.status == "failed"}
 
 
-def test_with_the_linear_classifiers_each_part_keeps_its_own_points(tmp_path):
+def test_with_every_built_in_part_each_keeps_its_own_points(tmp_path):
+    from autograder import parts
     from autograder.grading import grade_submission
 
-    with use(parse('[assignment]\nparts = ["knn", "linear_classifiers"]\n')):
-        folder = materialise(None, tmp_path / "both")
+    names = sorted(name for name, folder in parts.available().items() if folder.parent == parts.BUILT_IN)
+    assert {"knn", "linear_classifiers"} <= set(names)
+    totals = {}
+    for name in names:
+        with open(parts.get(name).rubric_path, "rb") as handle:
+            totals[name] = sum(v for table in tomllib.load(handle).values() for k, v in table.items() if k != "file")
+    with use(parse(f"[assignment]\nparts = {json.dumps(names)}\n")):
+        folder = materialise(None, tmp_path / "every_part")
         report = grade_submission(folder)
-        assert (report.score, report.max_score) == (130, 130)
+        assert report.score == report.max_score == sum(totals.values()), [
+            t.name for t in report.tests if t.status == "failed"]
         # a kNN file that cannot be imported costs the kNN methods only, and says so
         (folder / "cs231n" / "classifiers" / "k_nearest_neighbor.py").write_text("def (:\n")
         broken = grade_submission(folder)
-    assert (broken.score, broken.max_score) == (100, 130)
+    assert broken.score == sum(totals.values()) - totals["knn"]
     knn_tests = [t for t in broken.tests if t.name.startswith("KNearestNeighbor.")]
     assert len(knn_tests) == 23 and all("k_nearest_neighbor.py could not be imported" in t.output for t in knn_tests)
 
