@@ -15,7 +15,6 @@ from pathlib import Path
 
 import numpy as np
 
-from autograder.catalogue.mutants import apply_mutant
 from autograder.parts.two_layer_net import harness
 from autograder.parts.two_layer_net.properties import PROPERTIES
 from autograder.release.stubs import strip_solutions
@@ -124,11 +123,6 @@ def materialise(dest: Path, edits: dict[str, str] | None = None, stub=False) -> 
     return dest
 
 
-def mutant_folder(dest: Path, mutant) -> Path:
-    source = (SOLUTIONS / mutant.file).read_text()
-    return materialise(dest, {mutant.file: apply_mutant(source, mutant)})
-
-
 def grade(folder: Path, functions=None) -> dict:
     """{function: {property: Failure or None}}, gated as the engine gates (gate failed: only it)."""
     ctx = FakeContext(FakeBox(folder))
@@ -148,3 +142,42 @@ def grade(folder: Path, functions=None) -> dict:
 def score(results: dict) -> dict:
     table = rubric()
     return {f: sum(table[f][p] for p, failure in props.items() if failure is None) for f, props in results.items()}
+
+
+def part_functions() -> dict:
+    with open(PART / "part.toml", "rb") as handle:
+        return tomllib.load(handle)["functions"]
+
+
+def entries(name: str) -> list[dict]:
+    """The [[mutant]] tables of the part's catalogue.toml or variants.toml."""
+    with open(PART / name, "rb") as handle:
+        return tomllib.load(handle)["mutant"]
+
+
+def apply_entry(entry: dict) -> tuple[str, str]:
+    """(graded file, its source with the entry applied to the entry's function only)."""
+    import ast
+    import textwrap
+
+    declared = part_functions()[entry["function"]]
+    relative = declared["file"]
+    source = (SOLUTIONS / relative).read_text()
+    body = ast.parse(source).body
+    if "cls" in declared:
+        body = next(n for n in body if isinstance(n, ast.ClassDef) and n.name == declared["cls"]).body
+    name = declared.get("name", entry["function"])
+    node = next(n for n in body if isinstance(n, ast.FunctionDef) and n.name == name)
+    lines = source.splitlines(keepends=True)
+    segment = "".join(lines[node.lineno - 1 : node.end_lineno])
+    if "replace_function" in entry:
+        segment = textwrap.indent(textwrap.dedent(entry["replace_function"]).strip("\n") + "\n", " " * node.col_offset)
+    for edit in entry.get("edit", []):
+        assert segment.count(edit["find"]) == 1, (entry["id"], edit["find"])
+        segment = segment.replace(edit["find"], edit["replace"])
+    return relative, "".join(lines[: node.lineno - 1]) + segment + "".join(lines[node.end_lineno :])
+
+
+def entry_folder(dest: Path, entry: dict) -> Path:
+    relative, text = apply_entry(entry)
+    return materialise(dest, {relative: text})

@@ -34,8 +34,12 @@ def require_ok(outcome: dict, function: str, hint: str | None = None) -> dict:
     return outcome
 
 
-def array_of(outcome: dict, key: str, shape, what: str, hint: str | None = None) -> np.ndarray:
+def array_of(outcome: dict, key: str, shape, what: str, hint: str | None = None, row_ok=False) -> np.ndarray:
+    """The answer `key` as a float array of `shape`; with `row_ok`, a (1, M) row stands for an (M,) vector
+    (a bias or its gradient kept as a row works with the Solver and CS231n's own checks)."""
     value = np.asarray(outcome[key], float)
+    if row_ok and len(shape) == 1 and value.shape == (1, shape[0]):
+        value = value.reshape(shape)
     if value.shape != tuple(shape):
         raise Failure(f"{what} must have shape {tuple(shape)}, but it has shape {value.shape}.", hint=hint)
     if not np.all(np.isfinite(value)):
@@ -122,7 +126,6 @@ def affine_backward_hints(case, key, value) -> str | None:
     x2 = x.reshape(x.shape[0], -1)
     if key == "db":
         return first_matching(value, [
-            (dout.sum(axis=0, keepdims=True), "db must have shape (M,) like b: sum dout over axis 0 without keepdims."),
             (dout.sum(axis=1), "db sums dout over axis 1 (the outputs); it must sum over axis 0, the N examples."),
             (dout.mean(axis=0), "db averages dout; it must sum it over the N examples (dout is already averaged by the loss)."),
         ])
@@ -200,7 +203,7 @@ class LayerMatches(PlannedProperty):
             for key, of in (("dx", "x"), ("dw", "w"), ("db", "b")):
                 value = np.asarray(outcome[key], float)
                 hint = affine_backward_hints(case, key, value)
-                value = array_of(outcome, key, case[of].shape, key, hint)
+                value = array_of(outcome, key, case[of].shape, key, hint, row_ok=key == "db")
                 compare(value, expected[key], f"{key} differs from the correct gradient.", hint)
         elif function == RELU_BACKWARD:
             dx = array_of(outcome, "dx", case["x"].shape, "dx")
@@ -253,7 +256,7 @@ class FlattensInputs(PlannedProperty):
         for key, of in (("dx", "x"), ("dw", "w"), ("db", "b")):
             value = np.asarray(outcome[key], float)
             hint = affine_backward_hints(case, key, value)
-            value = array_of(outcome, key, case[of].shape, key, hint)
+            value = array_of(outcome, key, case[of].shape, key, hint, row_ok=key == "db")
             compare(value, expected[key], f"With x of shape {x.shape}, {key} differs from the correct gradient.", hint)
 
 
@@ -316,7 +319,7 @@ class BackwardNumericalGradient(PlannedProperty):
         (outcome,) = outcomes
         require_ok(outcome, function)
         for key, numeric in self.numeric(function, case).items():
-            value = array_of(outcome, key, numeric.shape, key)
+            value = array_of(outcome, key, numeric.shape, key, row_ok=key == "db")
             compare(value, numeric, f"{key} is not the numerical gradient (centered differences, h = {STEP:g}) "
                     "of sum(forward(...) * dout).", rtol=1e-4, atol=1e-6,
                     hint=(relu_backward_hint(case, value) if function == RELU_BACKWARD
@@ -470,7 +473,7 @@ def net_answer(outcome: dict, case: dict) -> tuple[float, dict]:
         if name not in outcome["grads"]:
             raise Failure(f"grads has no entry {name!r}: it must hold a gradient for every parameter "
                           f"({', '.join(PARAMS)}).", actual=sorted(outcome["grads"]))
-        grads[name] = array_of(outcome["grads"], name, case[name].shape, f"grads[{name!r}]")
+        grads[name] = array_of(outcome["grads"], name, case[name].shape, f"grads[{name!r}]", row_ok=True)
     return loss, grads
 
 
