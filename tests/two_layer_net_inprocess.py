@@ -179,5 +179,15 @@ def apply_entry(entry: dict) -> tuple[str, str]:
 
 
 def entry_folder(dest: Path, entry: dict) -> Path:
+    """A submission folder: the reference with the entry applied (or, for a corpus entry with
+    `replace_file`, with its function's whole file replaced)."""
+    if "replace_file" in entry:
+        relative = part_functions()[entry["function"]]["file"]
+        return materialise(dest, {relative: entry["replace_file"].lstrip("\n")})
     relative, text = apply_entry(entry)
     return materialise(dest, {relative: text})
+
+
+def real_code() -> dict:
+    with open(Path(__file__).resolve().parent / "corpus" / "two_layer_net" / "real_code.toml", "rb") as handle:
+        return tomllib.load(handle)

@@ -250,8 +250,9 @@ class FlattensInputs(PlannedProperty):
         require_ok(outcome, function, hint=flatten)
         expected = reference.call(function, case)
         if function == AFFINE_FORWARD:
-            out = array_of(outcome, "out", expected["out"].shape, "out")
-            compare(out, expected["out"], f"With x of shape {x.shape} the output differs from the correct value.")
+            out = array_of(outcome, "out", expected["out"].shape, "out", hint=flatten)
+            compare(out, expected["out"], f"With x of shape {x.shape} the output differs from the correct value.",
+                    hint=affine_forward_hint(case, out) or flatten)
             return
         for key, of in (("dx", "x"), ("dw", "w"), ("db", "b")):
             value = np.asarray(outcome[key], float)
@@ -512,12 +513,12 @@ class NetMatches(PlannedProperty):
         return C.net_cases(small=small)
 
     def plan(self, function, case):
-        return [net_call(case)]
+        return [net_call(case), net_call(case, with_y=False)]
 
     def judge(self, function, case, outcomes):
         loss, grads = net_answer(outcomes[0], case)
         ref_loss, ref_grads = reference.net_loss(case, case["X"], case["y"], case["reg"])
-        hint = reg_hint(case, loss, grads, ref_loss, ref_grads)
+        hint = reg_hint(case, loss, grads, ref_loss, ref_grads) or architecture_hint(case, outcomes[1])
         compare(loss, ref_loss, "The loss differs from the correct value (softmax loss of the scores of "
                 "affine - relu - affine, plus the regularization).", hint)
         for name in PARAMS:
@@ -535,6 +536,20 @@ def net_grad_hint(case, name, value, ref_grads) -> str | None:
     if case["reg"] and close(value, ref_grads[name] - 2 * scale * case["reg"] * case[name], rtol=1e-9):
         return f"grads[{name!r}] lacks the regularization's gradient {2 * scale:g} * reg * {name}."
     return None
+
+
+def architecture_hint(case, outcome) -> str | None:
+    """Names a net whose scores (loss(X) without y) are those of another architecture."""
+    if not outcome.get("ok") or "scores" not in outcome:
+        return None
+    scores = np.asarray(outcome["scores"], float)
+    expected = reference.net_scores(case, case["X"])
+    linear = (case["X"] @ case["W1"] + case["b1"]) @ case["W2"] + case["b2"]
+    return first_matching(scores, [
+        (np.maximum(0, expected), "your scores go through a ReLU; the scores are the second affine layer's "
+         "output, negative ones included (affine - relu - affine)."),
+        (linear, "your hidden layer has no ReLU: the architecture is affine - relu - affine."),
+    ])
 
 
 class NetScores(PlannedProperty):
@@ -561,8 +576,7 @@ class NetScores(PlannedProperty):
         scores = array_of(outcome, "scores", expected.shape, "the scores",
                           hint="return the (N, C) scores of the second affine layer when y is None.")
         compare(scores, expected, "Without y, TwoLayerNet.loss(X) must return the class scores of "
-                "affine - relu - affine; yours differ.",
-                hint=first_matching(scores, [(np.maximum(0, expected), "the scores must not go through a ReLU.")]))
+                "affine - relu - affine; yours differ.", hint=architecture_hint(case, outcome))
 
     def describe(self, function, case):
         return {k: case[k] for k in ("X", *PARAMS)}
