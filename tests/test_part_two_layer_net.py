@@ -243,3 +243,36 @@ def test_the_regularization_scale_is_the_course_key(tmp_path, monkeypatch):
     penalty = np.sum(case["W1"] ** 2) + np.sum(case["W2"] ** 2)
     assert np.isclose(loss - loss0, case["reg"] * penalty)
     assert np.allclose(grads["W1"] - grads0["W1"], 2 * case["reg"] * case["W1"])
+
+
+# ---- the public checks ----
+
+def run_public_checks(tmp_path, stub: bool):
+    """pytest on the part's public checks in a release-like folder; (passed, failed) counts."""
+    import re
+    import shutil
+    import subprocess
+    import sys
+
+    folder = T.materialise(tmp_path / "release", stub=stub)
+    tests = folder / "tests"
+    tests.mkdir()
+    release_tests = T.SOLUTIONS.parent / "assignment" / "tests"
+    for name in ("conftest.py", "helpers.py"):
+        shutil.copy(release_tests / name, tests / name)
+    for check in sorted((T.PART / "public_checks").glob("test_*.py")):
+        shutil.copy(check, tests / check.name)
+    run = subprocess.run([sys.executable, "-m", "pytest", "-q", "-p", "no:cacheprovider", "tests"], cwd=folder,
+                         capture_output=True, text=True, timeout=300)
+    counts = {word: int(n) for n, word in re.findall(r"(\d+) (passed|failed)", run.stdout)}
+    return counts.get("passed", 0), counts.get("failed", 0), run.stdout
+
+
+def test_public_checks_pass_on_the_reference(tmp_path):
+    passed, failed_count, output = run_public_checks(tmp_path, stub=False)
+    assert failed_count == 0 and passed >= 12, output
+
+
+def test_public_checks_all_fail_on_the_stubs(tmp_path):
+    passed, failed_count, output = run_public_checks(tmp_path, stub=True)
+    assert passed == 0 and failed_count >= 12, output
