@@ -26,7 +26,7 @@ import functools
 import math
 import os
 import tomllib
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -35,6 +35,8 @@ if TYPE_CHECKING:
 
 
 COURSE_FILE = "course.toml"
+DEFAULT_PARTS = ("linear_classifiers",)
+"""Without `[assignment] parts`, a course grades the linear classifiers (as it always did)."""
 
 SVM_LOSSES = ("hinge", "squared_hinge")
 REG_KINDS = ("l2", "l1")
@@ -52,6 +54,23 @@ class Formulation:
     delta: float = 1.0
     reg_kind: str = "l2"
     reg_scale: float = 1.0
+    parts: tuple[str, ...] = field(default=("linear_classifiers",), compare=False)
+    """The parts of the assignment the course grades (`[assignment] parts`): which functions
+    are graded, never how, so it is no part of the formulation's identity or its key."""
+    options: tuple[tuple[str, str, object], ...] = ()
+    """The other parts' course keys that course.toml sets: (part, key, value), sorted."""
+
+    def option(self, part: str, key: str):
+        """The value of `[part] key` (a part's own course key), or the part's default."""
+        for name, option_key, value in self.options:
+            if (name, option_key) == (part, key):
+                return value
+        from autograder import parts
+
+        for option in parts.get(part).options:
+            if option.key == key:
+                return option.default
+        raise KeyError(f"{part}.{key}")
 
     # ------------------------------------------------------------- identity
     @property
@@ -61,7 +80,8 @@ class Formulation:
     @property
     def key(self) -> str:
         """A short stable name, e.g. 'hinge-d1-l2-s1': part of every cache key."""
-        return f"{self.svm_loss}-d{self.delta:g}-{self.reg_kind}-s{self.reg_scale:g}"
+        base = f"{self.svm_loss}-d{self.delta:g}-{self.reg_kind}-s{self.reg_scale:g}"
+        return base + "".join(f"-{part}.{key}={value}" for part, key, value in self.options)
 
     def to_toml(self) -> str:
         """The course.toml that states this formulation (every key written out)."""
@@ -72,7 +92,17 @@ class Formulation:
             "[regularization]\n"
             f'kind = "{self.reg_kind}"\n'
             f"scale = {float(self.reg_scale)!r}\n"
-        )
+        ) + self._parts_toml()
+
+    def _parts_toml(self) -> str:
+        """The `[assignment]` table and the other parts' keys, when they differ from the defaults."""
+        text = ""
+        if self.parts != DEFAULT_PARTS:
+            text += "[assignment]\nparts = [" + ", ".join(f'"{p}"' for p in self.parts) + "]\n"
+        for part in sorted({p for p, _, _ in self.options}):
+            text += f"[{part}]\n" + "".join(f"{k} = {v!r}\n".replace("'", '"')
+                                            for p, k, v in self.options if p == part)
+        return text
 
     # ------------------------------------------------------------- the math
     def reg_term(self, W: np.ndarray) -> float:
@@ -425,11 +455,8 @@ def parse(text: str, where: str = COURSE_FILE) -> Formulation:
         data = tomllib.loads(text)
     except tomllib.TOMLDecodeError as exc:
         raise CourseFileError(f"{where}: not valid TOML: {exc}") from None
-    unknown_tables = sorted(set(data) - set(_ALLOWED))
-    if unknown_tables:
-        raise CourseFileError(
-            f"{where}: unknown table or key {unknown_tables[0]!r}; allowed tables: [svm] "
-            f"(loss, delta) and [regularization] (kind, scale)")
+    chosen = _chosen_parts(data.get("assignment", {}), where)
+    options = _part_options({k: v for k, v in data.items() if k not in _ALLOWED and k != "assignment"}, where)
     values: dict[str, object] = {}
     for table, keys in _ALLOWED.items():
         section = data.get(table, {})
@@ -445,7 +472,74 @@ def parse(text: str, where: str = COURSE_FILE) -> Formulation:
         delta=values.get("svm.delta", 1.0),
         reg_kind=values.get("regularization.kind", "l2"),
         reg_scale=values.get("regularization.scale", 1.0),
+        parts=chosen,
+        options=options,
     )
+
+
+def _chosen_parts(table, where: str) -> tuple[str, ...]:
+    """`[assignment] parts`: a non-empty list of distinct parts that exist (DEFAULT_PARTS without it)."""
+    from autograder.parts import available
+
+    if not isinstance(table, dict):
+        raise CourseFileError(f"{where}: assignment must be a table ([assignment]), not a {type(table).__name__}")
+    for key in sorted(set(table) - {"parts"}):
+        raise CourseFileError(f"{where}: unknown key assignment.{key}; allowed keys in [assignment]: assignment.parts")
+    if "parts" not in table:
+        return DEFAULT_PARTS
+    names, allowed = table["parts"], sorted(available())
+    if not isinstance(names, list) or not names or not all(isinstance(n, str) for n in names):
+        raise CourseFileError(f"{where}: assignment.parts must be a non-empty list of part names, "
+                              f"some of {', '.join(repr(p) for p in allowed)}")
+    for name in names:
+        if name not in allowed:
+            raise CourseFileError(f"{where}: assignment.parts names an unknown part {name!r}; "
+                                  f"the parts are {', '.join(repr(p) for p in allowed)}")
+    if len(set(names)) != len(names):
+        raise CourseFileError(f"{where}: assignment.parts names a part twice: {names}")
+    return tuple(names)
+
+
+def _part_options(tables: dict, where: str) -> tuple[tuple[str, str, object], ...]:
+    """The other parts' own keys (`[<part>] <key>`), each checked against what its part allows."""
+    if not tables:
+        return ()
+    from autograder.parts import PartError, available, get
+
+    found = []
+    for table in sorted(tables):
+        declared = {}
+        if table in available():
+            try:
+                declared = {o.key: o for o in get(table).options}
+            except PartError as error:
+                raise CourseFileError(str(error)) from None
+        if not declared:
+            raise CourseFileError(
+                f"{where}: unknown table or key {table!r}; allowed tables: [assignment] (parts), [svm] "
+                f"(loss, delta), [regularization] (kind, scale)"
+                + "".join(f", [{name}] ({', '.join(o.key for o in get(name).options)})"
+                          for name in sorted(available()) if get(name).options))
+        section = tables[table]
+        if not isinstance(section, dict):
+            raise CourseFileError(f"{where}: {table} must be a table ([{table}]), not a {type(section).__name__}")
+        for key, value in sorted(section.items()):
+            option = declared.get(key)
+            if option is None:
+                raise CourseFileError(f"{where}: unknown key {table}.{key}; allowed keys in [{table}]: "
+                                      + ", ".join(f"{table}.{k}" for k in declared))
+            found.append((table, key, _option_value(where, f"{table}.{key}", value, option)))
+    return tuple(found)
+
+
+def _option_value(where: str, name: str, value, option):
+    if option.choices:
+        if value not in option.choices:
+            raise CourseFileError(f"{where}: {name} = {value!r} is not allowed; it must be {option.allowed}")
+        return value
+    if isinstance(value, bool) or not isinstance(value, (int, float)) or not math.isfinite(value) or value <= 0:
+        raise CourseFileError(f"{where}: {name} = {value!r} is not allowed; it must be {option.allowed}")
+    return float(value)
 
 
 def _checked(where: str, name: str, value, allowed: str):
@@ -529,5 +623,5 @@ class use:
         _OVERRIDE.pop()
 
 
-__all__ = ["COURSE_FILE", "REG_KINDS", "SOLUTION_SLOTS", "SVM_LOSSES", "CourseFileError", "Formulation", "Slot",
+__all__ = ["COURSE_FILE", "DEFAULT_PARTS", "REG_KINDS", "SOLUTION_SLOTS", "SVM_LOSSES", "CourseFileError", "Formulation", "Slot",
            "comment_box", "course_file", "current", "load", "load_file", "parse", "use"]

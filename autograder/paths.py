@@ -39,12 +39,14 @@ def assignment_dir() -> Path:
     return material_root() / "assignment"
 
 
-GRADED_FILES = (
-    "cs231n/classifiers/linear_svm.py",
-    "cs231n/classifiers/softmax.py",
-    "cs231n/classifiers/linear_classifier.py",
-)
-"""The only files a submission contributes (DESIGN principle 2)."""
+PARTS_PATH_VARIABLE = "AUTOGRADER_PARTS_PATH"
+"""Folders of further parts of the assignment (os.pathsep-separated; `autograder.parts`)."""
+
+
+def extra_parts_path() -> str:
+    """AUTOGRADER_PARTS_PATH as this process sees it (handed to the sandbox's processes, which
+    load every part's harness but see none of the grader's environment)."""
+    return os.environ.get(PARTS_PATH_VARIABLE, "")
 
 
 def cache_dir() -> Path:

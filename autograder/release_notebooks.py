@@ -1,9 +1,10 @@
-"""Build the two assignment notebooks, `assignment/svm.ipynb` and `assignment/softmax.ipynb`.
+"""Build the assignment's notebooks (`assignment/<name>.ipynb`) of the course's parts.
 
-The notebooks' content lives in `autograder/notebooks/svm.pct.py` and
-`softmax.pct.py`: jupytext "percent" notebooks that read (and open in Jupyter)
-as notebooks, one `# %%` header per cell. This module only renders them, for
-the course's formulation, into the nbgrader *source* notebooks of the release:
+Each notebook's content lives in its part's folder, `autograder/parts/<part>/notebooks/
+<name>.pct.py` (the part's `notebooks` in part.toml): jupytext "percent" notebooks that
+read (and open in Jupyter) as notebooks, one `# %%` header per cell. This module only
+renders them, for the course's formulation, into the nbgrader *source* notebooks of the
+release:
 
     python -m autograder.release_notebooks [OUT_DIR]
 
@@ -43,8 +44,6 @@ from autograder.formulation import Formulation
 BEGIN_SOLUTION = "### BEGIN SOLUTION"
 END_SOLUTION = "### END SOLUTION"
 SCHEMA_VERSION = 3
-NOTEBOOK_NAMES = ("svm.ipynb", "softmax.ipynb")
-SOURCE_DIR = Path(__file__).resolve().parent / "notebooks"
 SOURCE_SUFFIX = ".pct.py"
 
 KERNELSPEC = {"display_name": "Python 3 (ipykernel)", "language": "python", "name": "python3"}
@@ -58,9 +57,28 @@ class NotebookSourceError(ValueError):
     """A notebook source is malformed: the message names the file and the cell."""
 
 
+def notebook_sources(formulation: Formulation | None = None) -> dict[str, Path]:
+    """The notebooks of the course's parts: file name (`svm.ipynb`) -> its editable source."""
+    from autograder import parts
+
+    chosen = (formulation or formulation_mod.current()).parts
+    return {Path(source).name.removesuffix(SOURCE_SUFFIX) + ".ipynb": parts.get(name).folder / "notebooks" / source
+            for name in chosen for source in parts.get(name).notebooks}
+
+
+def notebook_names(formulation: Formulation | None = None) -> tuple[str, ...]:
+    return tuple(notebook_sources(formulation))
+
+
 def source_path(name: str) -> Path:
-    """The editable source of the notebook `name` (e.g. svm.ipynb -> notebooks/svm.pct.py)."""
-    return SOURCE_DIR / (Path(name).stem + SOURCE_SUFFIX)
+    """The editable source of the notebook `name` (svm.ipynb -> its part's notebooks/svm.pct.py)."""
+    from autograder import parts
+
+    stem = Path(name).stem + SOURCE_SUFFIX
+    for part in parts.available():
+        if stem in parts.get(part).notebooks:
+            return parts.get(part).folder / "notebooks" / stem
+    raise NotebookSourceError(f"no part has a notebook {name} (the `notebooks` of each part.toml)")
 
 
 # --------------------------------------------------------------------------- the formulation
@@ -86,6 +104,11 @@ def notebook_context(form: Formulation) -> dict:
         svm_class_loss_at_zero=f"{form.svm_loss_at_zero(2):g}",
         svm_loss_at_zero_10=f"{form.svm_loss_at_zero(10):g}",
     )
+    from autograder import parts
+
+    for name in form.parts:  # the other parts' own course keys: `<part>_<key>`
+        for option in parts.get(name).options:
+            context[f"{name}_{option.key}"] = form.option(name, option.key)
     return context
 
 
@@ -168,7 +191,7 @@ def _cell(source_cell, context: dict, path: Path, number: int):
 
 
 def build_notebook(name: str, formulation: Formulation | None = None) -> nbformat.NotebookNode:
-    """The notebook `name` (one of NOTEBOOK_NAMES) for a formulation (default: the course's)."""
+    """The notebook `name` (one of `notebook_names()`) for a formulation (default: the course's)."""
     form = formulation if formulation is not None else formulation_mod.load()
     return render_source(source_path(name), form)
 
@@ -201,7 +224,7 @@ def render_notebooks(formulation: Formulation | None = None) -> dict[str, str]:
     """File name -> exact file text of every notebook (deterministic)."""
     form = formulation if formulation is not None else formulation_mod.load()
     rendered = {}
-    for name in NOTEBOOK_NAMES:
+    for name in notebook_names(form):
         text = nbformat.writes(build_notebook(name, form))
         if not text.endswith("\n"):
             text += "\n"

@@ -101,7 +101,9 @@ def nbgrader_seconds(work: Path, folder: Path, names: list[str]) -> tuple[float 
         from autograder.nbgrader_course.workflow import autograde, release
     except ImportError as exc:
         return None, f"the nbgrader course module is not usable here ({exc})"
-    from autograder.paths import GRADED_FILES
+    from autograder.parts import graded_files
+
+    GRADED_FILES = graded_files()
 
     course = work / "course"
     init_course(course)

@@ -45,7 +45,10 @@ def make_class(folder: Path, count: int) -> None:
 
     from autograder.catalogue.mutants import apply_mutant, catalogue_path, load_mutants
     from autograder.formulation import current
-    from autograder.paths import GRADED_FILES, solutions_dir
+    from autograder.parts import graded_files
+    from autograder.paths import solutions_dir
+
+    GRADED_FILES = graded_files()
 
     reference = {relative: (solutions_dir() / relative).read_text(encoding="utf-8") for relative in GRADED_FILES}
     entries = [*load_mutants(ROOT / "tests" / "corpus" / "correct_variants.toml"), *load_mutants(catalogue_path())]
@@ -68,7 +71,9 @@ def make_class(folder: Path, count: int) -> None:
 
 def read_everything(folder: Path) -> float:
     """Seconds to read every graded file of every submission once."""
-    from autograder.paths import GRADED_FILES
+    from autograder.parts import graded_files
+
+    GRADED_FILES = graded_files()
 
     start = time.perf_counter()
     total = 0

@@ -8,7 +8,10 @@ written into the release's stubs (`write_solution`), the way a student fills the
 from pathlib import Path
 
 from autograder.catalogue.mutants import FILE_OF_FUNCTION, Mutant, apply_mutant
-from autograder.paths import GRADED_FILES, assignment_dir
+from autograder.parts import graded_files
+from autograder.paths import assignment_dir
+
+GRADED_FILES = graded_files()  # the linear classifiers' (the default course)
 
 INDEPENDENT_CORRECT = {
     "svm_loss_naive": '''

@@ -19,6 +19,7 @@ from pathlib import Path
 import numpy as np
 import pytest
 
+from autograder import parts
 from autograder.catalogue import (
     FILE_OF_FUNCTION,
     CatalogueError,
@@ -33,9 +34,9 @@ from autograder.catalogue import (
     rubric_properties,
 )
 from autograder.formulation import Formulation
-from autograder.grading.rubric import RUBRIC_PATH
-from autograder.paths import GRADED_FILES, solutions_dir
+from autograder.paths import solutions_dir
 
+GRADED_FILES = parts.graded_files()  # the linear classifiers' (the default course)
 VARIANTS_PATH = Path(__file__).resolve().parent / "corpus" / "correct_variants.toml"
 # The entries written for the default formulation, which this checkout's reference follows
 # (the others are applied and graded per formulation in test_formulations.py).
@@ -400,7 +401,7 @@ def test_catalogue_is_large_and_spread_over_all_functions():
     assert set(per_function) == set(FILE_OF_FUNCTION)
     assert min(per_function.values()) >= 3, per_function
     assert all(m.is_buggy for m in MUTANTS), "every bug names the properties that catch it"
-    assert catalogue_path().name == "bugs.toml" and catalogue_path().parent.name == "catalogue"
+    assert catalogue_path() == parts.get("linear_classifiers").folder / "catalogue.toml"
 
 
 def test_variant_corpus_is_correct_only_and_ids_are_distinct():
@@ -414,7 +415,7 @@ def test_function_files_agree_with_rubric_and_graded_files():
     rubric = rubric_properties()
     assert set(rubric) == set(FILE_OF_FUNCTION)
     assert set(FILE_OF_FUNCTION.values()) == set(GRADED_FILES)
-    with open(RUBRIC_PATH, "rb") as handle:
+    with open(parts.get("linear_classifiers").rubric_path, "rb") as handle:
         tables = tomllib.load(handle)
     for function, path in FILE_OF_FUNCTION.items():
         assert tables[function]["file"] == path

@@ -17,11 +17,13 @@ import numpy as np
 import pytest
 
 from autograder.catalogue.mutants import materialise
-from autograder.grading import dev_reference, example_cache
-from autograder.grading.cases import DEV_SHAPE, cs231n_dev_case
-from autograder.grading.reference import loss_function
+from autograder.grading import example_cache
+from autograder.parts.linear_classifiers import dev_reference
+from autograder.parts.linear_classifiers.cases import DEV_SHAPE, cs231n_dev_case
+from autograder.parts.linear_classifiers.reference import loss_function
+from autograder.parts.linear_classifiers.requests import of
+from autograder.parts.linear_classifiers.shared import dev_arrays, kept_dev_arrays
 from autograder.sandbox import process
-from autograder.sandbox.shared import dev_arrays, kept_dev_arrays
 
 ROOT = Path(__file__).resolve().parents[1]
 
@@ -203,9 +205,9 @@ def test_code_that_changes_the_cs231n_size_X_in_place_gets_a_fresh_one_each_call
     W[0, 0] += 1.0
     expected_loss = loss_function("svm")(W, 2.0 * X, y, case["reg"])[0]
     with Session(submission_with(tmp_path, "in_place", linear_svm=svm), process.Limits()) as session:
-        answers = [session.call_stored("svm_loss_vectorized", case) for _ in range(3)]
-        session.time_at_scale("svm_loss_vectorized", case, repeats=1)
-        answers.append(session.call_stored("svm_loss_vectorized", case))
+        answers = [of(session).call_stored("svm_loss_vectorized", case) for _ in range(3)]
+        of(session).time_at_scale("svm_loss_vectorized", case, repeats=1)
+        answers.append(of(session).call_stored("svm_loss_vectorized", case))
     losses = [float(answer["loss"]) for answer in answers]
     assert all(answer["ok"] for answer in answers)
     assert losses == [losses[0]] * 4 and losses[0] == pytest.approx(expected_loss, rel=1e-12)

@@ -41,6 +41,17 @@ def test_every_bug_is_caught_by_the_property_that_names_it_and_diagnosed_as_itse
     assert graded.misdiagnosed is None, f"{mutant.id}: {graded.misdiagnosed}"
 
 
+def test_no_check_gives_the_same_advice_twice(graded):
+    """One voice per mistake: a hint that says what the diagnosis says is left out (the
+    hint's topic is in the entry's `covers`), so no check's hint and diagnosis quote the
+    same formula, and no hint about a covered topic is shown next to the diagnosis."""
+    assert not graded.repeated, f"{graded.mutant.id}: {graded.repeated}"
+    covered = graded.mutant.covers
+    for test in graded.tests:
+        if test.diagnoses:
+            assert test.hint is None or not test.hint.topics & covered, (test.property, test.hint)
+
+
 def test_no_feedback_refers_to_a_check_the_submission_passed(graded):
     """A hint must never contradict another check's result: no failed check's text names,
     in quotes, a check that passed (e.g. "see 'matches reference'" when that passed)."""

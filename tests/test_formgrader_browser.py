@@ -51,15 +51,17 @@ from selenium.webdriver.support.ui import WebDriverWait
 
 from autograder.catalogue.mutants import catalogue_path, load_mutants, materialise
 from autograder.nbgrader_course.course import ASSIGNMENT, init_course
-from autograder.nbgrader_course.gradecells import PLACEMENT, grade_id, rubric_by_function
+from autograder.nbgrader_course.gradecells import grade_id, placement, rubric_by_function
 from autograder.nbgrader_course.leaks import scan_path
-from autograder.paths import GRADED_FILES
+from autograder.parts import graded_files
+
+GRADED_FILES = graded_files()  # the linear classifiers' (the default course)
 
 BUGGY_SVM = "svm_naive_reg_grad_no_factor_2"
 STUDENT = "bob"
 ANSWER_ID = "svm-q1-answer"
 MANUAL_POINTS = 1.5
-SVM_NOTEBOOK_FUNCTIONS = tuple(f for f, (notebook, _) in PLACEMENT.items() if notebook == "svm")
+SVM_NOTEBOOK_FUNCTIONS = tuple(f for f, (notebook, _) in placement().items() if notebook == "svm")
 SLOW = 240  # seconds: an nbgrader step run by the server on a busy 2-core machine
 
 

@@ -204,6 +204,7 @@ def test_every_bug_is_caught_and_diagnosed_in_every_formulation_it_applies_to(fo
     assert not row.survived, f"{mutant.id} passes {sorted(row.survived)} in {formulation.key}"
     assert row.score < row.max_score
     assert row.misdiagnosed is None, f"{mutant.id} in {formulation.key}: {row.misdiagnosed}"
+    assert not row.repeated, f"{mutant.id} in {formulation.key}: {row.repeated}"
 
 
 @pytest.mark.parametrize(("formulation", "variant"), _matrix(VARIANTS))
@@ -302,7 +303,7 @@ def _full(report, function: str) -> float:
 
 def test_the_example_cache_and_the_examples_are_kept_per_formulation():
     from autograder.grading import example_cache
-    from autograder.grading.properties.losses import LargeMargins, Regularization
+    from autograder.parts.linear_classifiers.properties.losses import LargeMargins, Regularization
 
     keys = set()
     for formulation in MATRIX:
@@ -330,7 +331,7 @@ def test_the_example_cache_and_the_examples_are_kept_per_formulation():
     (Formulation("hinge", 1.0, "l1"), Formulation(), "sum(W**2) (L2) instead of the course's sum(|W|) (L1)"),
 ])
 def test_a_hint_names_the_formulation_a_student_followed(course, student, words):
-    from autograder.grading import conventions
+    from autograder.parts.linear_classifiers import conventions
 
     rng = np.random.RandomState(3)
     W, X, y, reg = rng.randn(4, 3), rng.randn(6, 4), rng.randint(0, 3, size=6), 0.8

@@ -31,7 +31,7 @@ def test_the_zip_holds_the_scripts_the_hidden_suite_and_the_material(autograder_
         infos = {info.filename: info for info in archive.infolist()}
         requirements = archive.read("requirements.txt").decode()
     for name in ("setup.sh", "run_autograder", "requirements.txt", "autograder/grading/engine.py",
-                 "autograder/grading/rubric.toml", "autograder/sandbox/child.py", "autograder/gradescope/run.py",
+                 "autograder/parts/linear_classifiers/rubric.toml", "autograder/sandbox/child.py", "autograder/gradescope/run.py",
                  "solutions/cs231n/classifiers/linear_svm.py", "assignment/cs231n/classifiers/softmax.py",
                  "assignment/cs231n/data_utils.py"):
         assert name in infos, name

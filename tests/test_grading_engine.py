@@ -237,8 +237,8 @@ def test_the_failing_input_shown_is_tiny(tmp_path, mutant_id, prop):
 
 
 def test_the_ladder_is_simplest_first_and_only_small_inputs():
-    from autograder.grading import cases as C
     from autograder.grading.properties.base import simplicity
+    from autograder.parts.linear_classifiers import cases as C
 
     for function in ("svm_loss_naive", "softmax_loss_vectorized", "train", "predict"):
         for prop in for_function(function).values():

@@ -20,11 +20,11 @@ from autograder.cli import main
 from autograder.nbgrader_course import course as course_mod
 from autograder.nbgrader_course.engine_grades import SafeOutputs
 from autograder.nbgrader_course.gradecells import (
-    PLACEMENT,
     add_grade_cells,
     feedback_text,
     fill_cell,
     grade_id,
+    placement,
     rubric_by_function,
 )
 from autograder.nbgrader_course.leaks import (
@@ -38,7 +38,7 @@ from autograder.nbgrader_course.workflow import write_zip
 from autograder.nbgrader_course.zipcollect import LMS_FILENAME_REGEXP, LMSCollectorPlugin
 from autograder.paths import assignment_dir, solutions_dir
 
-GRADING_DIR = Path(__file__).resolve().parent.parent / "autograder" / "grading"
+GRADING_DIR = Path(__file__).resolve().parent.parent / "autograder" / "parts" / "linear_classifiers"
 
 
 def student_release(tmp_path: Path) -> Path:
@@ -188,7 +188,7 @@ def test_grade_cells_are_placed_and_worth_the_rubric():
         nb = add_grade_cells(nbformat.read(assignment_dir() / f"{name}.ipynb", as_version=4), name)
         nbformat.validate(nb)
         ids = [c.metadata["nbgrader"]["grade_id"] for c in nb.cells]
-        for function, (notebook, anchor) in PLACEMENT.items():
+        for function, (notebook, anchor) in placement().items():
             if notebook == name:
                 assert ids.index(grade_id(function)) == ids.index(anchor) + 1
                 cell = nb.cells[ids.index(grade_id(function))]

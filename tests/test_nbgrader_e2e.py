@@ -38,7 +38,10 @@ from autograder.nbgrader_course.course import ASSIGNMENT, init_course
 from autograder.nbgrader_course.gradecells import grade_id, rubric_by_function
 from autograder.nbgrader_course.leaks import check_release, scan_path
 from autograder.nbgrader_course.workflow import ReleaseRefused, release
-from autograder.paths import GRADED_FILES, solutions_dir
+from autograder.parts import graded_files
+from autograder.paths import solutions_dir
+
+GRADED_FILES = graded_files()  # the linear classifiers' (the default course)
 
 GRADING_DIR = Path(__file__).resolve().parent.parent / "autograder" / "grading"
 BUGGY_SVM = "svm_naive_reg_grad_no_factor_2"

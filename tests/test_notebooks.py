@@ -29,7 +29,7 @@ from autograder import release_notebooks
 from autograder.formulation import Formulation
 from autograder.paths import assignment_dir, solutions_dir
 
-NOTEBOOKS = release_notebooks.NOTEBOOK_NAMES
+NOTEBOOKS = release_notebooks.notebook_names()
 EXECUTION_BUDGET_SECONDS = 60
 
 

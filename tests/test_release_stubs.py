@@ -121,7 +121,9 @@ def test_no_solution_line_leaks_into_the_release():
 
 
 def test_the_graded_files_have_solution_regions_and_their_stubs_none():
-    from autograder.paths import GRADED_FILES
+    from autograder.parts import graded_files
+
+    GRADED_FILES = graded_files()
 
     for name in GRADED_FILES:
         solved = (solutions_dir() / name).read_text()

@@ -608,10 +608,10 @@ def test_reading_the_hidden_tests(tmp_path):
     package = Path(autograder.__file__).resolve().parent
     folder = build(tmp_path, attacks=snooping(
         "softmax_loss_naive",
-        paths=[str(package / "grading" / "rubric.toml"), str(package / "grading" / "properties" / "losses.py"),
-               str(package / "grading" / "properties"), str(package)],
+        paths=[str(package / "parts" / "linear_classifiers" / "rubric.toml"), str(package / "parts" / "linear_classifiers" / "properties" / "losses.py"),
+               str(package / "parts" / "linear_classifiers" / "properties"), str(package)],
         globs=[str(package.parent) + "/**/rubric.toml", "/**/properties/losses.py"],
-        modules=["autograder", "autograder.grading.properties.losses", "autograder.grading.rubric"]))
+        modules=["autograder", "autograder.parts.linear_classifiers.properties.losses", "autograder.grading.rubric"]))
     scores, _, _ = grade(folder)
     assert_scores(scores)
 

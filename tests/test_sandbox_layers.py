@@ -49,7 +49,7 @@ def test_inside_the_child_only_its_scratch_folder_is_reachable(child, tmp_path):
     outside = tmp_path / "outside.txt"
     outside.write_text("grader's")
     answer = proc.request({"op": "probe", "grader_pid": os.getpid(),
-                           "read": [str(package / "grading" / "rubric.toml"), str(outside)],
+                           "read": [str(package / "parts" / "linear_classifiers" / "rubric.toml"), str(outside)],
                            "write": [str(outside), str(work / "mine.txt")]})
     blocked = answer["blocked"]
     assert not blocked[f"write {work / 'mine.txt'}"], "the child must be able to write in its scratch folder"
@@ -58,7 +58,7 @@ def test_inside_the_child_only_its_scratch_folder_is_reachable(child, tmp_path):
     assert (work / "mine.txt").exists() != status.get("mount", "").startswith("in use")
     assert outside.read_text() == "grader's"
     if any(status.get(n, "").startswith("in use") for n in ("mount", "landlock")):
-        assert blocked[f"read {package / 'grading' / 'rubric.toml'}"]
+        assert blocked[f"read {package / 'parts' / 'linear_classifiers' / 'rubric.toml'}"]
         assert blocked[f"read {outside}"] and blocked[f"write {outside}"]
     if any(status.get(n, "").startswith("in use") for n in ("uid", "landlock")):
         assert blocked["signal the grader"]
@@ -78,7 +78,7 @@ def test_the_child_cannot_import_the_grader(child):
     (classifiers / "__init__.py").touch()
     (classifiers / "linear_svm.py").write_text(
         "import sys\nimport autograder.grading.rubric\n")
-    answer = proc.request({"op": "load", "module": "linear_svm"})
+    answer = proc.request({"op": "load", "file": "cs231n/classifiers/linear_svm.py"})
     assert not answer["ok"]
     assert "ModuleNotFoundError" in answer["error"] or "PermissionError" in answer["error"]
 
@@ -150,7 +150,7 @@ def test_read_only_paths_hold_the_interpreter_but_not_the_grader():
 def test_the_grader_reads_the_childs_cpu_time_itself(child):
     proc, _ = child
     before = proc.cpu_seconds()
-    proc.request({"op": "store", "seed": 5})
+    proc.request({"op": "linear_classifiers.store", "seed": 5})
     after = proc.cpu_seconds()
     assert before is not None and after is not None and after >= before
 

@@ -16,6 +16,7 @@ from autograder.catalogue.mutants import load_catalogue, materialise
 from autograder.grading import grade_submission
 from autograder.grading.properties.base import Property
 from autograder.grading.session import Session
+from autograder.parts.linear_classifiers.requests import of
 from autograder.report.results import to_results
 from autograder.sandbox.channel import PIPE_BYTES, NotRun
 from autograder.sandbox.process import ChildFailure, ChildProcess, Limits
@@ -51,10 +52,11 @@ def test_more_than_the_pipes_hold_is_sent_and_answered_without_deadlock(tmp_path
     child.start()
     try:
         child.setup(materialise(None, tmp_path / "reference"))
-        child.request({"op": "load", "module": "linear_svm"})
+        child.request({"op": "load", "file": "cs231n/classifiers/linear_svm.py"})
         rng = np.random.RandomState(1)
         W, X, y = rng.randn(3073, 10), rng.randn(40, 3073), rng.randint(0, 10, 40)
-        message = {"op": "call", "fn": "svm_loss_vectorized", "calls": [_loss_call(W, X, y)] * 4}
+        message = {"op": "linear_classifiers.call", "file": "cs231n/classifiers/linear_svm.py",
+                   "fn": "svm_loss_vectorized", "calls": [_loss_call(W, X, y)] * 4}
         assert 6 * 4 * (X.nbytes + W.nbytes) > 4 * PIPE_BYTES  # several times what the pipes hold, each way
         tickets = [child.send(message) for _ in range(6)]
         assert all(t.pending for t in tickets)
@@ -105,7 +107,7 @@ def test_a_timed_request_waits_until_the_child_is_idle(session, monkeypatch):
     X = rng.randn(300, 400)
     waiting = [session.send_call("svm_loss_naive", [_loss_call(rng.randn(400, 10), X, rng.randint(0, 10, 300))] * 3)
                for _ in range(3)]
-    session.time_at_scale("svm_loss_vectorized", {"seed": 231, "reg": 5e-6}, repeats=1)
+    of(session).time_at_scale("svm_loss_vectorized", {"seed": 231, "reg": 5e-6}, repeats=1)
     assert all(not ticket.pending for ticket in waiting)
 
 

@@ -19,10 +19,13 @@ from similarity_corpus import (
 from similarity_disguises import DISGUISES, combined, copy_one_function, disguise_files
 
 from autograder.catalogue.mutants import FILE_OF_FUNCTION, apply_mutant, load_catalogue
-from autograder.paths import GRADED_FILES, assignment_dir, solutions_dir
+from autograder.parts import graded_files
+from autograder.paths import assignment_dir, solutions_dir
 from autograder.similarity.compare import compare
 from autograder.similarity.index import weights
 from autograder.similarity.normalize import UNITS
+
+GRADED_FILES = graded_files()  # the linear classifiers' (the default course)
 
 MUTANT = "svm_naive_reg_grad_no_factor_2"
 HOWS = {**DISGUISES, "combined": combined}

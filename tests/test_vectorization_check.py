@@ -2,7 +2,7 @@
 
 import pytest
 
-from autograder.grading.properties.vectorization import find_loop
+from autograder.grading.properties.syntax import find_loop
 
 HEADER = "import numpy as np\nfrom functools import reduce\n"
 

@@ -14,9 +14,14 @@ may land inside a submission (submissions are never modified). Anything wrong is
 import os
 from pathlib import Path
 
-from autograder.paths import GRADED_FILES
+from autograder.parts import graded_files
 
-GRADED_NAMES = tuple(Path(relative).name for relative in GRADED_FILES)
+
+def graded_names() -> tuple[str, ...]:
+    """The file names of the graded files: a folder holding one of them is a submission."""
+    return tuple(Path(relative).name for relative in graded_files())
+
+
 RESERVED_NAMES = frozenset({"grades.csv", "report.html", "histogram.png", ".batch.lock",
                             "similarity.csv", "similarity.html"})
 """Files the batch writes in the output folder, beside the submissions' folders."""
@@ -33,13 +38,13 @@ def _ignored(name: str) -> bool:
 
 def looks_like_submission(folder: Path) -> bool:
     """A student's release folder: `cs231n/` or a graded file right inside it."""
-    return (folder / "cs231n").is_dir() or any((folder / name).is_file() for name in GRADED_NAMES)
+    return (folder / "cs231n").is_dir() or any((folder / name).is_file() for name in graded_names())
 
 
 def holds_graded_file(folder: Path) -> bool:
     """Whether a graded file's name occurs anywhere below `folder` (symbolic links not followed)."""
     for _root, dirs, files in os.walk(folder):
-        if any(name in GRADED_NAMES for name in files):
+        if any(name in graded_names() for name in files):
             return True
         dirs[:] = [d for d in dirs if not _ignored(d)]
     return False
@@ -80,7 +85,7 @@ def find_submissions(arguments: list[Path], out: Path | None = None) -> list[Pat
             if not any(holds_graded_file(p) for p in submissions):
                 raise BatchInputError(
                     f"{arguments[0]}: no submission found: neither it nor any folder in it holds "
-                    f"{', '.join(GRADED_NAMES)}")
+                    f"{', '.join(graded_names())}")
     else:
         submissions = []
         for argument in arguments:

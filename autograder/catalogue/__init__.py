@@ -1,6 +1,6 @@
 """Corpora of submissions that prove the grader powerful and fair.
 
-`bugs.toml` (beside this file) lists realistic buggy submissions as small edits
+Each part's `catalogue.toml` (in its folder) lists realistic buggy submissions as small edits
 of the reference; `mutants` loads, applies and materialises them. The format is
 documented in `autograder.catalogue.mutants`.
 """

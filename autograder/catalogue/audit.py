@@ -9,7 +9,9 @@ The mutants are applied to the reference as the course's formulation renders it
 `formulations` table does not admit the course's, or its edits do not apply to the
 course's reference) is "not applicable": it is counted and listed, never graded.
 Every mutant must also be diagnosed as itself: grading it shows its own `diagnosis`
-(and no other) in the feedback of the checks it fails (`autograder.grading.diagnosis`).
+(and no other) in the feedback of the checks it fails (`autograder.grading.diagnosis`),
+and no check says the same thing twice: a hint shown next to the diagnosis must not quote
+a formula the diagnosis quotes (such a hint's topic belongs in the entry's `covers`).
 """
 
 import tempfile
@@ -61,6 +63,22 @@ class AuditRow:
         if not self.diagnoses:
             return "no mistake was recognised"
         return f"recognised as {' + '.join(self.diagnoses)}"
+
+    @property
+    def repeated(self) -> list[str]:
+        """The checks whose hint gives the same advice as the diagnosis shown with it."""
+        return [f"{t.property} ({', '.join(sorted(found))})" for t in self.tests if (found := repeated_advice(t.output))]
+
+
+def repeated_advice(output: str) -> set[str]:
+    """The formulas that a check's hint and its diagnosis lines both quote (empty: said once)."""
+    from autograder.grading.diagnosis import LINE_PREFIX
+    from autograder.grading.hints import shared_formulas
+
+    lines = output.splitlines()
+    hints = [line.removeprefix("Hint: ") for line in lines if line.startswith("Hint: ")]
+    diagnoses = [line.removeprefix(LINE_PREFIX) for line in lines if line.startswith(LINE_PREFIX)]
+    return {f for h in hints for d in diagnoses for f in shared_formulas(h, d)}
 
 
 def applicability(mutant: Mutant) -> str:
@@ -115,8 +133,8 @@ def audit(mutants: list[Mutant], progress=None, catalogue: list[Mutant] | None =
 def audit_command(catalogue: Path | None, only: tuple[str, ...], course: Path | None) -> None:
     """Check that the hidden suite catches and diagnoses every bug in the catalogue.
 
-    Exits 1 and lists the survivors when a bug keeps points it should lose, or when
-    grading a bug does not show its own diagnosis.
+    Exits 1 and lists the survivors when a bug keeps points it should lose, when
+    grading a bug does not show its own diagnosis, or when a check's hint repeats it.
     """
     import contextlib
 
@@ -150,15 +168,19 @@ def audit_command(catalogue: Path | None, only: tuple[str, ...], course: Path | 
         console.print(f"[dim]not applicable[/dim] {row.mutant.id}: {row.not_applicable}")
     rows = [row for row in rows if row.applicable]
     misdiagnosed = [row for row in rows if row.misdiagnosed]
+    repeating = [row for row in rows if row.repeated]
     for row in rows:
         mark = "[red]SURVIVES[/red]" if row.survived else "[green]caught[/green]"
         detail = f" (passes {', '.join(sorted(row.survived))})" if row.survived else ""
         if row.misdiagnosed:
             detail += f" [red]NOT DIAGNOSED[/red] ({row.misdiagnosed})"
+        if row.repeated:
+            detail += f" [red]SAYS IT TWICE[/red] (hint and diagnosis of {'; '.join(row.repeated)})"
         console.print(f"{mark} {row.mutant.id}: {row.score:g}/{row.max_score:g}{detail}")
     console.print(f"{len(rows) - len(survivors)} of {len(rows)} bugs caught by the properties that name them "
                   f"(formulation {formulation.key}: {len(rows)} of {len(rows) + len(skipped)} entries apply, "
                   f"{len(skipped)} not applicable).")
     console.print(f"{len(rows) - len(misdiagnosed)} of {len(rows)} bugs diagnosed as themselves.")
-    if survivors or misdiagnosed:
+    console.print(f"{len(rows) - len(repeating)} of {len(rows)} bugs whose feedback gives each piece of advice once.")
+    if survivors or misdiagnosed or repeating:
         raise SystemExit(1)

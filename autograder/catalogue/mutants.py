@@ -5,7 +5,8 @@ and, with a second corpus of correct rewrites, that it is fair (every valid
 formulation scores 100). Mutants are data, not copies of modules: each is an
 entry in a TOML file, applied to the reference on demand.
 
-Format (``autograder/catalogue/bugs.toml``; instructors add entries there)
+Format (each part's ``catalogue.toml``, in ``autograder/parts/<part>/``; instructors add
+entries there)
 --------------------------------------------------------------------------
 One ``[[mutant]]`` table per submission::
 
@@ -30,11 +31,14 @@ Keys:
 - ``diagnosis``: what a student whose function behaves like this mutant is told
   (a line ``Likely mistake: ...`` in the feedback of the failed checks): what
   their code computes and what it should, in their terms, never the reference's
-  code. Every entry of ``bugs.toml`` has one (the audit reports a bug without it);
+  code. Every entry of a catalogue has one (the audit reports a bug without it);
   a correct variant has none.
   The grader matches the mutants of a failing function against the student's
   answers (``autograder.grading.diagnosis``); ``autograder audit`` checks that
   grading each mutant yields its own diagnosis.
+- ``covers`` (optional): the hint topics (``autograder.grading.hints.TOPICS``) whose
+  hints give the same advice as ``diagnosis``; a failed check that shows the diagnosis
+  leaves such a hint out, so the student reads each piece of advice once.
 - ``caught_by``: property ids of that function in ``autograder/grading/rubric.toml``
   that MUST fail for this bug. Empty or absent for a correct variant (the
   corpus ``tests/corpus/correct_variants.toml`` uses the same format).
@@ -65,7 +69,7 @@ API
 name the file and the entry), ``apply_mutant(source, mutant)`` returns the
 edited source of the function's file, ``materialise(mutant, dest)`` writes a
 submission folder laid out like the student's release folder, and
-``catalogue_path()`` is the bundled ``bugs.toml``.
+``catalogue_path(part)`` is a part's catalogue; ``load_catalogue()`` reads those of the course's parts.
 """
 
 from __future__ import annotations
@@ -76,31 +80,46 @@ import re
 import shutil
 import textwrap
 import tomllib
+from collections.abc import Iterator, Mapping
 from dataclasses import dataclass
 from pathlib import Path
 
-from autograder.paths import GRADED_FILES, solutions_dir
+from autograder import parts
+from autograder.paths import solutions_dir
 
-FILE_OF_FUNCTION: dict[str, str] = {
-    "svm_loss_naive": "cs231n/classifiers/linear_svm.py",
-    "svm_loss_vectorized": "cs231n/classifiers/linear_svm.py",
-    "softmax_loss_naive": "cs231n/classifiers/softmax.py",
-    "softmax_loss_vectorized": "cs231n/classifiers/softmax.py",
-    "train": "cs231n/classifiers/linear_classifier.py",
-    "predict": "cs231n/classifiers/linear_classifier.py",
-}
+
+class _Declared(Mapping):
+    """A view of what the parts declare of their graded functions (every available part's)."""
+
+    def __init__(self, value):
+        self._value = value
+
+    def _table(self) -> dict:
+        return {f.id: self._value(f) for name in parts.available() for f in parts.get(name).functions
+                if self._value(f) is not None}
+
+    def __getitem__(self, function: str):
+        return self._table()[function]
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(self._table())
+
+    def __len__(self) -> int:
+        return len(self._table())
+
+
+FILE_OF_FUNCTION: Mapping[str, str] = _Declared(lambda f: f.file)
 """The graded file that defines each graded function."""
 
-CLASS_OF_FUNCTION: dict[str, str] = {"train": "LinearClassifier", "predict": "LinearClassifier"}
+CLASS_OF_FUNCTION: Mapping[str, str] = _Declared(lambda f: f.cls)
 """Graded functions that are methods, and the class that defines them."""
 
 
 _ID_PATTERN = re.compile(r"[a-z][a-z0-9_]*\Z")
 _MUTANT_KEYS = {"id", "function", "description", "diagnosis", "caught_by", "edit", "replace_function",
-                "formulations"}
+                "formulations", "covers"}
 _FORMULATION_KEYS = {"svm_loss": str, "delta": float, "reg_kind": str, "reg_scale": float}
 _EDIT_KEYS = {"find", "replace"}
-_PACKAGE_INITS = ("cs231n/__init__.py", "cs231n/classifiers/__init__.py")
 
 
 class CatalogueError(ValueError):
@@ -127,6 +146,7 @@ class Mutant:
     diagnosis: str = ""
     replace_function: str | None = None
     formulations: tuple[tuple[str, tuple], ...] = ()
+    covers: frozenset[str] = frozenset()
 
     def admits(self, formulation) -> bool:
         """Whether the entry is written for `formulation` (its `formulations` table allows it)."""
@@ -143,21 +163,29 @@ class Mutant:
         return bool(self.caught_by)
 
 
-def catalogue_path() -> Path:
-    """The bundled catalogue of buggy submissions."""
-    return Path(__file__).resolve().with_name("bugs.toml")
+CATALOGUE_FILE = "catalogue.toml"
+"""A part's catalogue of buggy submissions, in its folder."""
+
+
+def catalogue_path(part: str | None = None) -> Path:
+    """The catalogue of buggy submissions of `part` (by default the course's first part)."""
+    return (parts.get(part) if part is not None else parts.selected()[0]).folder / CATALOGUE_FILE
 
 
 def load_catalogue() -> list[Mutant]:
-    """The bundled buggy submissions, validated."""
-    return load_mutants(catalogue_path())
+    """The buggy submissions of every part the course grades, validated."""
+    return [m for part in parts.selected() if (part.folder / CATALOGUE_FILE).is_file()
+            for m in load_mutants(part.folder / CATALOGUE_FILE)]
 
 
 def rubric_properties(rubric: Path | None = None) -> dict[str, tuple[str, ...]]:
     """Property ids of each graded function (the keys that carry points), in rubric order."""
     from autograder.grading.rubric import load_rubric
 
-    functions = load_rubric(Path(rubric)) if rubric is not None else load_rubric()
+    if rubric is not None:
+        functions = load_rubric(Path(rubric))
+    else:  # every part's: a catalogue names the functions of its own part, selected or not
+        functions = [f for name in parts.available() for f in load_rubric(parts.get(name).rubric_path)]
     return {f.function: tuple(f.points) for f in functions}
 
 
@@ -265,7 +293,22 @@ def _parse_entry(path: Path, number: int, entry: object, properties: dict) -> Mu
         replace_function=replacement,
         formulations=_parse_formulations(entry.get("formulations", {}), fail),
         diagnosis=diagnosis.strip(),
+        covers=_parse_covers(entry.get("covers", []), bool(diagnosis.strip()), fail),
     )
+
+
+def _parse_covers(value: object, diagnosed: bool, fail) -> frozenset[str]:
+    """The `covers` list: hint topics (`autograder.grading.hints.TOPICS`) the diagnosis repeats."""
+    from autograder.grading.hints import TOPICS
+
+    if not isinstance(value, list) or not all(isinstance(v, str) for v in value):
+        raise fail("`covers` must be a list of hint topics")
+    unknown = sorted(set(value) - set(TOPICS))
+    if unknown:
+        raise fail(f"`covers` names unknown hint topics {unknown}; known: {', '.join(sorted(TOPICS))}")
+    if value and not diagnosed:
+        raise fail("`covers` needs a `diagnosis` (it names the hints the diagnosis repeats)")
+    return frozenset(value)
 
 
 def _parse_formulations(table: object, fail) -> tuple[tuple[str, tuple], ...]:
@@ -375,8 +418,8 @@ def apply_mutant(source: str, mutant: Mutant) -> str:
 def materialise(mutant: Mutant | None, dest: Path | str, base: Path | str | None = None) -> Path:
     """Write a submission folder ``dest`` for ``mutant`` and return it.
 
-    The layout is the student's release folder: ``dest/cs231n/__init__.py``,
-    ``dest/cs231n/classifiers/__init__.py`` and the three graded files, copied from
+    The layout is the student's release folder: the package ``__init__.py`` files on the
+    way to each graded file and the graded files of the course's parts, copied from
     ``base`` (default: the reference solutions, as the course's formulation renders
     them) with the mutant applied to its file. ``mutant=None`` writes the reference
     itself. Existing files are replaced.
@@ -384,14 +427,17 @@ def materialise(mutant: Mutant | None, dest: Path | str, base: Path | str | None
     rendered = base is None
     base = Path(base) if base is not None else solutions_dir()
     dest = Path(dest)
-    for relative in _PACKAGE_INITS:
+    graded = parts.graded_files()
+    inits = dict.fromkeys(f"{package.as_posix()}/__init__.py" for relative in graded
+                          for package in reversed(Path(relative).parents) if package != Path("."))
+    for relative in inits:
         target = dest / relative
         target.parent.mkdir(parents=True, exist_ok=True)
         if (base / relative).is_file():
             shutil.copyfile(base / relative, target)
         else:
             target.write_text("")
-    for relative in GRADED_FILES:
+    for relative in graded:
         if rendered:
             from autograder.release.course_solutions import rendered_source
 

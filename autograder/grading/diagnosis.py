@@ -35,6 +35,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from autograder.catalogue import relations
 from autograder.catalogue.mutants import (
     FILE_OF_FUNCTION,
     CatalogueError,
@@ -43,8 +44,8 @@ from autograder.catalogue.mutants import (
 )
 from autograder.formulation import Formulation, current
 from autograder.grading.properties.base import case_key, close
+from autograder.grading.reference import reference_importer
 from autograder.grading.session import Observation
-from autograder.paths import solutions_dir
 
 LINE_PREFIX = "Likely mistake: "
 """Every diagnosis line in the feedback starts with this."""
@@ -67,6 +68,9 @@ PAIRED_FUNCTIONS = ("svm_loss_naive", "svm_loss_vectorized", "softmax_loss_naive
 """Functions whose pairs of mutants are tried: the losses, where two mistakes at once are
 common (an unaveraged loss and 0.5 * reg); `train` and `predict` are matched one mistake
 at a time (replaying training runs for every pair would cost too much for what it finds)."""
+COMPOSE_BUDGET = 40
+"""Mutants tried at most, each with every relation (`autograder.catalogue.relations`), when
+neither a mutant, nor a pair, nor a relation to the reference explains a loss function."""
 _PRIVATE_PREFIX = "_autograder_mutant_"
 
 
@@ -76,6 +80,9 @@ class Diagnosis:
 
     id: str
     text: str
+    covers: frozenset[str] = frozenset()
+    """The hint topics (`grading.hints`) this diagnosis gives the same advice as: a hint on
+    one of them is left out of a check that shows the diagnosis."""
 
     def line(self) -> str:
         return LINE_PREFIX + self.text
@@ -115,7 +122,7 @@ def mutants_of(function: str) -> tuple[Mutant, ...]:
 
 
 def _diagnosis_of(mutant: Mutant) -> Diagnosis:
-    return Diagnosis(mutant.id, mutant.diagnosis or mutant.description)
+    return Diagnosis(mutant.id, mutant.diagnosis or mutant.description, mutant.covers)
 
 
 @functools.cache
@@ -127,20 +134,13 @@ def _reference_source(relative: str, formulation: Formulation) -> str:
 
 
 def _private_import(name, globals=None, locals=None, fromlist=(), level=0):
-    """`import` for mutated modules: `cs231n.classifiers.X` is the private reference module.
+    """`import` for mutated modules: the assignment's package is the private reference modules.
 
-    The reference of linear_classifier.py imports the loss modules by their package
-    name; in the grader nothing called cs231n may be imported, so those names resolve
-    to the reference modules loaded under private names (`grading.reference`).
+    A reference file imports its siblings by their package name; in the grader nothing
+    called cs231n may be imported, so those names resolve to the reference modules loaded
+    under private names (`grading.reference`).
     """
-    if name.startswith("cs231n"):
-        from autograder.grading.reference import _module
-
-        short = name.rsplit(".", 1)[-1]
-        if short in ("linear_svm", "softmax"):
-            return _module("svm" if short == "linear_svm" else "softmax", str(solutions_dir()), current())
-        raise ImportError(f"{name} is not available to mutants")
-    return builtins.__import__(name, globals, locals, fromlist, level)
+    return reference_importer()(name, globals, locals, fromlist, level)
 
 
 _BUILTINS = dict(vars(builtins), __import__=_private_import)
@@ -167,6 +167,7 @@ def _mutated_for(chosen: tuple[Mutant, ...], formulation: Formulation):
     except CatalogueError:
         return None
     module = types.ModuleType(_PRIVATE_PREFIX + ids.replace("+", "__"))
+    module.__package__ = chosen[0].file.removesuffix(".py").replace("/", ".").rpartition(".")[0]
     module.__dict__["__builtins__"] = _BUILTINS
     try:
         exec(compile(source, f"<mutant {ids}>", "exec"), module.__dict__)  # noqa: S102 - trusted catalogue code
@@ -224,7 +225,7 @@ def _run_train(module, request: dict) -> dict:
     Seeds numpy's and Python's global generators like the child does, and restores
     them afterwards: the grader's own randomness is left as it was.
     """
-    from autograder.sandbox.shared import stand_in_loss
+    from autograder.parts.linear_classifiers.shared import stand_in_loss
 
     np_state, py_state = np.random.get_state(), random.getstate()
     try:
@@ -332,7 +333,7 @@ def _matches(module, function: str, observation: Observation) -> bool:
 
 def _loop_kind(source: str, function: str) -> str | None:
     """What the no-loops check finds in a vectorized function, without its line number."""
-    from autograder.grading.properties.vectorization import find_loop
+    from autograder.grading.properties.syntax import find_loop
 
     reason = find_loop(source, function)
     return None if reason is None else re.sub(r" at line \d+", "", reason)
@@ -401,10 +402,9 @@ class _Matcher:
             if loaded is None:
                 return None
             module = loaded[0]
-            loops = _mutant_loops(chosen, self.function) if self.structural else None
         else:
-            module, loops = _reference_loaded(FILE_OF_FUNCTION[self.function]), None
-        if self.structural and loops != self.student_loops:
+            module = _reference_loaded(FILE_OF_FUNCTION[self.function])
+        if not self.loops_agree(chosen):
             return False
         for index, observation in enumerate(self.observations):
             if not _matches(module, self.function, observation):
@@ -413,6 +413,13 @@ class _Matcher:
                 return False
         return True
 
+
+    def loops_agree(self, chosen: tuple[Mutant, ...]) -> bool:
+        """Whether the mutants `chosen` (the reference: ()) loop where the student's vectorized
+        function loops (always, for a function that may loop)."""
+        if not self.structural:
+            return True
+        return (_mutant_loops(chosen, self.function) if chosen else None) == self.student_loops
 
     def explained_parts(self, chosen: tuple[Mutant, ...]) -> int:
         """How many parts of the student's first deviating answer (the loss, dW, ...) the mutants
@@ -450,6 +457,7 @@ def _reference_loaded(relative: str):
 @functools.cache
 def _reference_loaded_for(relative: str, formulation: Formulation):
     module = types.ModuleType(_PRIVATE_PREFIX + "reference_" + relative.rsplit("/", 1)[-1][:-3])
+    module.__package__ = relative.removesuffix(".py").replace("/", ".").rpartition(".")[0]
     module.__dict__["__builtins__"] = _BUILTINS
     exec(compile(_reference_source(relative, formulation), f"<reference {relative}>", "exec"), module.__dict__)  # noqa: S102
     return module
@@ -470,6 +478,8 @@ def diagnose(session, function: str, failed: tuple[str, ...]) -> list[Diagnosis]
                 crash = diagnose_crash(answer["error"], session.source(function), function)
                 if crash:
                     return [crash]
+    if not mutants_of(function):
+        return []  # nothing in the catalogue to recognise
     matcher = _Matcher(function, observations, session.source(function))
     if not observations and not matcher.structural:
         return []
@@ -506,7 +516,63 @@ def _match_catalogue(matcher: _Matcher) -> list[Diagnosis]:
         tried += 1
         if outcome:
             return [_diagnosis_of(first), _diagnosis_of(second)]
-    return []
+    ordered = sorted(applicable, key=lambda m: -explained[m])  # stable: catalogue order next
+    return _match_relations(matcher, ordered)
+
+
+# ------------------------------------------------------------------ relations
+
+
+def _relation_diagnoses(function: str, factors) -> list[Diagnosis] | None:
+    found = relations.describe(function, factors, current())
+    return None if found is None else [Diagnosis(d.id, d.text, d.covers) for d in found]
+
+
+def _explanations(matcher: _Matcher, parts_of) -> set:
+    """The factor combinations (`relations.explanations`) that explain every selected answer
+    from the base whose parts on a request `parts_of` gives; the first input is tried alone
+    first, where most bases are rejected at once."""
+    cases = []
+    for k, observation in enumerate(matcher.observations):
+        parts = parts_of(observation.request)
+        if parts is None:
+            return set()
+        cases.append((parts, observation.answer))
+        if k == 0 and not relations.explanations(cases, _same_outcome):
+            return set()
+    return relations.explanations(cases, _same_outcome)
+
+
+def _match_relations(matcher: _Matcher, mutants: list[Mutant]) -> list[Diagnosis]:
+    """The relation (`autograder.catalogue.relations`) between the student's answers and the
+    reference's, or a catalogue mutant's plus a relation, when exactly one explains them all.
+
+    The reference is tried first: one explanation there is the diagnosis, several are
+    nothing. Then each mutant (at most COMPOSE_BUDGET, those that explain most of the first
+    wrong answer first): the diagnosis when exactly one mutant and one combination fit.
+    """
+    if not relations.knows(matcher.function) or not matcher.observations:
+        return []
+    course = current()
+    if matcher.loops_agree(()):
+        found = _explanations(matcher, lambda request: relations.reference_parts(matcher.function, course, request))
+        if found:
+            return (_relation_diagnoses(matcher.function, found.pop()) or []) if len(found) == 1 else []
+    fits = []
+    for mutant in mutants[:COMPOSE_BUDGET]:
+        if not matcher.loops_agree((mutant,)):
+            continue
+        module = _mutated((mutant,))[0]
+        found = _explanations(matcher, lambda request, module=module: relations.run_parts(
+            lambda r: _run_loss(module, matcher.function, r), request))
+        fits.extend((mutant, factors) for factors in found)
+        if len(fits) > 1:
+            return []
+    if len(fits) != 1:
+        return []
+    mutant, factors = fits[0]
+    described = _relation_diagnoses(matcher.function, factors)
+    return [_diagnosis_of(mutant), *described] if described else []
 
 
 def describe(diagnosis_id: str) -> str:

@@ -17,6 +17,7 @@ from pathlib import Path
 
 from autograder.grading import example_cache
 from autograder.grading.failure import Failure
+from autograder.grading.hints import Hint
 from autograder.grading.properties import for_function
 from autograder.grading.properties.base import EXAMPLES, is_course_key, read_cached_ladders
 from autograder.grading.rubric import FunctionRubric, load_rubric
@@ -37,6 +38,8 @@ class TestResult:
     output: str
     diagnoses: tuple[str, ...] = ()
     """Ids of the mistakes recognised in this failed check (`grading.diagnosis`)."""
+    hint: Hint | None = field(default=None, repr=False, compare=False)
+    """The hint that ends `output`, when it knows its topics (`grading.hints`)."""
 
 
 @dataclass
@@ -112,7 +115,8 @@ class FunctionGrading:
         if failure is None and note is None:
             return TestResult(self.function, prop_id, name, float(points), float(points), "passed", "Passed.")
         text = note if note is not None else failure.render()
-        return TestResult(self.function, prop_id, name, 0.0, float(points), "failed", text)
+        hint = failure.hint if note is None and isinstance(failure.hint, Hint) else None
+        return TestResult(self.function, prop_id, name, 0.0, float(points), "failed", text, hint=hint)
 
     def finish(self) -> list[TestResult]:
         session, function, display = self.session, self.function, self.display
@@ -175,15 +179,32 @@ def _failed_on_its_own(result: TestResult) -> bool:
 
 
 def explain(results: list[TestResult], found: list) -> list[TestResult]:
-    """Add the recognised mistakes to every check the function failed on its own."""
+    """Add the recognised mistakes to every check the function failed on its own.
+
+    A hint that gives the same advice as a diagnosis (one of its topics is one the
+    diagnosis covers) is left out, or cut to what it says besides (`Hint.otherwise`):
+    the student reads each piece of advice once.
+    """
     if not found:
         return results
     lines = "\n".join(d.line() for d in found)
+    covered = frozenset().union(*(getattr(d, "covers", frozenset()) for d in found))
     for r in results:
         if _failed_on_its_own(r):
+            if r.hint is not None and r.hint.topics & covered:
+                r.output, r.hint = without_hint(r.output, r.hint), None
             r.output = f"{r.output}\n{lines}"
             r.diagnoses = tuple(d.id for d in found)
     return results
+
+
+def without_hint(output: str, hint: Hint) -> str:
+    """`output` with its final hint line replaced by what the hint says besides its topics."""
+    line = "\nHint: " + hint.text
+    if not output.endswith(line):
+        return output
+    kept = output[: -len(line)]
+    return f"{kept}\nHint: {hint.otherwise}" if hint.otherwise else kept
 
 
 _warm: set[str] = set()
@@ -227,7 +248,7 @@ def fill_cache() -> None:
     reference's answers at CS231n's dev-set size and that problem itself. For a machine image
     built once and graded in many times (Gradescope's `setup.sh`), whose gradings would
     otherwise each make them again."""
-    from autograder.grading.cases import cs231n_dev_case, dev_problem
+    from autograder.parts.linear_classifiers.cases import cs231n_dev_case, dev_problem
 
     warm_up()  # the examples, and the ladders when the cache has none
     for rubric in load_rubric():

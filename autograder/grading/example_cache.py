@@ -18,28 +18,33 @@ import numpy as np
 from autograder.paths import cache_dir
 from autograder.sandbox import wire
 
-_CODE = [Path(__file__).with_name("cases.py"), *sorted(Path(__file__).with_name("properties").glob("*.py"))]
+_KEYS: dict[tuple, str] = {}
 
 
-_KEYS: dict[str, str] = {}
+def _code() -> list[Path]:
+    """The code that draws the examples: the properties' machinery and the course's parts."""
+    from autograder import parts
+
+    machinery = sorted(Path(__file__).with_name("properties").glob("*.py"))
+    return machinery + [path for part in parts.selected() for path in sorted(part.folder.rglob("*.py"))]
 
 
 def cache_key() -> str:
     """The properties' code, the libraries that draw and the course's formulation (whose
-    examples differ: margins clear of its delta, W clear of 0 with L1); once per process
-    and formulation."""
+    examples differ: margins clear of its delta, W clear of 0 with L1); once per process,
+    formulation and selection of parts."""
     from autograder.formulation import current
 
-    course = current().key
+    course = (current().key, current().parts)
     if course not in _KEYS:
-        _KEYS[course] = _digest(course)
+        _KEYS[course] = _digest(course[0])
     return _KEYS[course]
 
 
 def _digest(course: str) -> str:
     digest = hashlib.sha256()
     digest.update(course.encode())
-    for path in _CODE:
+    for path in _code():
         digest.update(path.read_bytes())
     digest.update(f"{hypothesis_version()}/{np.__version__}/{platform.python_version()}".encode())
     return digest.hexdigest()[:24]

@@ -56,7 +56,7 @@ def show_inputs(inputs: dict) -> str:
 class Failure(Exception):
     """One property failed on one input: what is wrong, on what, expected versus actual."""
 
-    def __init__(self, sentence: str, expected=None, actual=None, hint: str | None = None,
+    def __init__(self, sentence: str, expected=None, actual=None, hint=None,
                  inputs: dict | None = None, error: str | None = None):
         super().__init__(sentence)
         self.sentence = sentence
@@ -77,7 +77,7 @@ class Failure(Exception):
         if self.error:
             parts.append("Your code raised an error:\n" + indent(self.error))
         if self.hint:
-            parts.append("Hint: " + self.hint)
+            parts.append("Hint: " + str(self.hint))
         return "\n".join(parts)
 
 

@@ -1,48 +1,76 @@
-"""The reference loss functions, loaded into the grader (never into a child).
+"""The reference solutions, loaded into the grader (never into a child) for any part.
 
-They are the course's rendered solutions: `solutions/` with its generated lines written
-for course.toml (`autograder.release.course_solutions`), whether or not `autograder build`
-has been run since course.toml changed. They are compiled by file path under private
-module names, so that nothing called `cs231n` is ever imported into the grading process.
+A solution file is the course's rendered copy of `solutions/<relative>` (its generated
+lines written for course.toml, whether or not `autograder build` has run since), compiled
+under a private module name: nothing called `cs231n` is ever imported into the grading
+process. Its own imports of the assignment's package (`from cs231n.layers import *`,
+`from ..layers import *`) resolve to the other reference files, loaded the same way.
 """
 
+import builtins
 import functools
+import importlib.util
 import types
 from pathlib import Path
 
 from autograder.formulation import Formulation, current
 from autograder.paths import solutions_dir
 
-_FILES = {"svm": "linear_svm.py", "softmax": "softmax.py"}
+PACKAGE = "cs231n"
+"""The assignment's package: what a solution file imports its siblings from."""
+
+
+def solution_module(relative: str) -> types.ModuleType:
+    """The course's reference module of `relative` (e.g. `cs231n/layers.py`)."""
+    return _module(relative, str(solutions_dir()), current())
+
+
+def solution_source(relative: str) -> str:
+    """The text of the course's reference file `relative` (what `solution_module` runs)."""
+    return _source(relative, str(solutions_dir()), current())
 
 
 @functools.cache
-def _source(kind: str, root: str, formulation: Formulation) -> str:
+def _source(relative: str, root: str, formulation: Formulation) -> str:
     from autograder.release.course_solutions import rendered_source
 
-    return rendered_source(f"cs231n/classifiers/{_FILES[kind]}", formulation, Path(root))
-
-
-def source(kind: str) -> str:
-    """The text of the course's reference file for 'svm' or 'softmax' (what `loss_function` runs)."""
-    return _source(kind, str(solutions_dir()), current())
+    return rendered_source(relative, formulation, Path(root))
 
 
 @functools.cache
-def _module(kind: str, root: str, formulation: Formulation):
-    module = types.ModuleType(f"_autograder_reference_{kind}")
-    module.__file__ = f"{root}/cs231n/classifiers/{_FILES[kind]}"
-    code = compile(_source(kind, root, formulation), module.__file__, "exec")
-    exec(code, module.__dict__)  # noqa: S102 - our own solutions
+def _module(relative: str, root: str, formulation: Formulation) -> types.ModuleType:
+    dotted = relative.removesuffix(".py").replace("/", ".")
+    module = types.ModuleType(f"_autograder_reference.{dotted}")
+    module.__file__ = f"{root}/{relative}"
+    module.__package__ = dotted.rpartition(".")[0]
+    module.__builtins__ = dict(vars(builtins), __import__=_importer(root, formulation))
+    exec(compile(_source(relative, root, formulation), module.__file__, "exec"), module.__dict__)  # noqa: S102
     return module
 
 
-def loss_function(kind: str):
-    """The reference vectorized loss for 'svm' or 'softmax': (W, X, y, reg) -> (loss, dW)."""
-    module = _module(kind, str(solutions_dir()), current())
-    return getattr(module, f"{kind}_loss_vectorized")
+def reference_importer():
+    """The `__import__` of the course's reference modules (for code run beside them, such as the
+    catalogue's mutants of a reference file)."""
+    return _importer(str(solutions_dir()), current())
 
 
-def kind_of(function: str) -> str:
-    """'svm' for svm_loss_*, 'softmax' for softmax_loss_*."""
-    return "svm" if function.startswith("svm") else "softmax"
+@functools.cache
+def _importer(root: str, formulation: Formulation):
+    """`__import__` for reference modules: the assignment's package comes from the solutions."""
+
+    def load(name, globals=None, locals=None, fromlist=(), level=0):
+        if level:
+            name = importlib.util.resolve_name("." * level + name, (globals or {}).get("__package__") or "")
+        if name != PACKAGE and not name.startswith(PACKAGE + "."):
+            return builtins.__import__(name, globals, locals, fromlist, level)
+        relative = name.replace(".", "/") + ".py"
+        if not fromlist:
+            raise ImportError(f"{name}: reference modules import names from their siblings, not packages")
+        if (Path(root) / relative).is_file():
+            return _module(relative, root, formulation)
+        package = types.ModuleType(name)  # `from cs231n.classifiers import fc_net`: the modules asked for
+        for item in fromlist:
+            setattr(package, item, _module(f"{name.replace('.', '/')}/{item}.py", root, formulation))
+        return package
+
+    return load

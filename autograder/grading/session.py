@@ -1,8 +1,8 @@
 """One submission being graded: its staged copy and the child process that runs it.
 
 Staging follows DESIGN principle 2: the scratch copy holds the instructor's release
-(`assignment/cs231n`) with only the three graded modules taken from the submission,
-which is read and never written. The session restarts the child after a crash and
+(`assignment/cs231n`) with only the graded files of the selected parts taken from the
+submission, which is read and never written. The session restarts the child after a crash and
 remembers which function caused it, so a crash costs that function's points only
 (principle 3) and the same message is repeated for its remaining checks.
 """
@@ -16,20 +16,11 @@ import tokenize
 from dataclasses import dataclass
 from pathlib import Path
 
-from autograder.paths import GRADED_FILES, assignment_dir
+from autograder import parts
+from autograder.paths import assignment_dir
 from autograder.sandbox.channel import NotRun, Ticket
 from autograder.sandbox.process import ChildFailure, ChildProcess, Limits, acquire
 
-MODULE_OF_FUNCTION = {
-    "svm_loss_naive": "linear_svm",
-    "svm_loss_vectorized": "linear_svm",
-    "softmax_loss_naive": "softmax",
-    "softmax_loss_vectorized": "softmax",
-    "train": "linear_classifier",
-    "predict": "linear_classifier",
-}
-GRADED_MODULES = tuple(Path(relative).stem for relative in GRADED_FILES)
-"""linear_svm, softmax, linear_classifier: imported in this order (the last imports the others)."""
 MAX_SOURCE_BYTES = 1024 * 1024
 SUBMISSION_SECONDS = 240.0
 """Wall-clock budget for one whole submission."""
@@ -105,16 +96,6 @@ class Observation:
     answer: dict
 
 
-def _train_key(cls: str, X, y, calls: list[dict], seed: int, record: bool) -> tuple:
-    """What identifies a training run: its trainings are remembered by it."""
-    return (cls, X.tobytes(), X.shape, y.tobytes(), repr(calls), seed, record)
-
-
-def _predict_key(cls: str, W, X) -> tuple:
-    """What identifies a prediction: predictions are remembered by it."""
-    return (cls, W.tobytes(), W.shape, X.tobytes(), X.shape)
-
-
 class _Batch:
     """An `<op>_each` request sent ahead (`Session._ahead`): its answers once read, or None."""
 
@@ -156,14 +137,14 @@ class Session:
         self.module_errors: dict[str, str] = {}
         self.failed: dict[str, str] = {}
         self.timings: dict[str, dict] = {}
-        self._trained: dict[tuple, tuple[dict, dict]] = {}
-        self._predicted: dict[tuple, tuple[dict, dict]] = {}
+        self.parts = parts.selected()
+        self.graded_files = parts.graded_files(self.parts)
+        self._states: dict[str, object] = {}
         self.current_check: str | None = None
         """The check (property id) whose requests are being sent; set by the engine."""
         self._observations: dict[str, list] = {}
         self._outputs: list[str] = []
         self.child: ChildProcess | None = None
-        self._stored: ChildProcess | None = None
         self.scratch_root: Path | None = None
 
     # ---- lifecycle ----
@@ -204,12 +185,13 @@ class Session:
         release = assignment_dir() / "cs231n"
         if release.is_dir():
             shutil.copytree(release, self.work / "cs231n", ignore=shutil.ignore_patterns("__pycache__", "*.pyc"))
-        for package in ("cs231n", "cs231n/classifiers"):
-            init = self.work / package / "__init__.py"
-            init.parent.mkdir(parents=True, exist_ok=True)
-            init.touch()
-        for relative in GRADED_FILES:
-            module = Path(relative).stem
+        for relative in self.graded_files:  # every package on the way to a graded file
+            for package in Path(relative).parents:
+                if package != Path("."):
+                    (self.work / package).mkdir(parents=True, exist_ok=True)
+                    (self.work / package / "__init__.py").touch()
+        for relative in self.graded_files:
+            module = relative
             target = self.work / relative
             target.unlink(missing_ok=True)
             path, problem = locate_graded_file(self.submission, relative)
@@ -231,24 +213,29 @@ class Session:
         self.child = acquire(self.limits)
         self.child.setup(self.work)
 
+    def _load_message(self, relative: str) -> dict:
+        placeholders = [name for part in self.parts for name in part.placeholders.get(relative, ())]
+        return {"op": "load", "file": relative, "skip": relative in self.module_errors, "placeholders": placeholders}
+
     def _start_child(self) -> None:
-        """Start a child and import the graded modules, one request each, isolating crashes."""
-        for module in GRADED_MODULES:
+        """Start a child and import the graded files (in the parts' order: a later one may import
+        an earlier one), one request each, isolating crashes."""
+        for relative in self.graded_files:
             if self.child is None or not self.child.alive:
                 self._new_child()
-            skip = module in self.module_errors
+            message = self._load_message(relative)
+            name = Path(relative).name
             try:
-                answer = self.child.request({"op": "load", "module": module, "skip": skip},
-                                            seconds=min(self.limits.call_seconds, self._remaining()))
+                answer = self.child.request(message, seconds=min(self.limits.call_seconds, self._remaining()))
             except ChildFailure as exc:
-                self.module_errors[module] = f"importing {module}.py stopped the process running it: {exc}"
+                self.module_errors[relative] = f"importing {name} stopped the process running it: {exc}"
                 continue
-            if not answer.get("ok") and not skip:
-                self.module_errors[module] = f"{module}.py could not be imported:\n{answer.get('error', '')}"
+            if not answer.get("ok") and not message["skip"]:
+                self.module_errors[relative] = f"{name} could not be imported:\n{answer.get('error', '')}"
         if self.child is None or not self.child.alive:
             self._new_child()
-            for module in GRADED_MODULES:
-                self.child.request({"op": "load", "module": module, "skip": module in self.module_errors})
+            for relative in self.graded_files:
+                self.child.request(self._load_message(relative))
 
     def _remaining(self) -> float:
         return self.deadline - time.monotonic()
@@ -256,7 +243,7 @@ class Session:
     # ---- what the properties ask ----
     def problem_with(self, function: str) -> str | None:
         """Why `function` cannot be graded at all (missing file, import error), or None."""
-        return self.module_errors.get(MODULE_OF_FUNCTION[function])
+        return self.module_errors.get(parts.function(function).file)
 
     def function_failed(self, function: str) -> bool:
         return function in self.failed
@@ -270,7 +257,14 @@ class Session:
         self.failed.pop(function, None)
 
     def source(self, function: str) -> str:
-        return self.sources.get(MODULE_OF_FUNCTION[function], "")
+        return self.sources.get(parts.function(function).file, "")
+
+    def state(self, key: str, factory):
+        """A part's own object for this submission (made by `factory(session)` when first asked):
+        what the part remembers between its checks, such as the trainings it sent ahead."""
+        if key not in self._states:
+            self._states[key] = factory(self)
+        return self._states[key]
 
     def request(self, function: str, message: dict, ticket: Ticket | None = None) -> dict:
         """The child's answer to `message` for `function`, or ChildFailure (which `function` then
@@ -332,7 +326,10 @@ class Session:
 
     @staticmethod
     def _call_message(function: str, calls: list[dict]) -> dict:
-        return {"op": "call", "fn": function, "calls": calls}
+        """The part's `call` op (its harness calls `function` on each of `calls`)."""
+        graded = parts.function(function)
+        return {"op": f"{graded.part}.call", "file": graded.file, "fn": graded.name, "cls": graded.cls,
+                "calls": calls}
 
     def _observe(self, function: str, request: dict, answer: dict) -> None:
         """Keep a request and the child's answer: a failing function is diagnosed from them."""
@@ -342,55 +339,33 @@ class Session:
         """Every request made for `function` with its answer, in the order they were made."""
         return list(self._observations.get(function, ()))
 
-    def train(self, cls: str, X, y, calls: list[dict], seed: int, record: bool) -> list[dict]:
-        """Train in the child; remembered, because several properties judge the same run."""
-        key = _train_key(cls, X, y, calls, seed, record)
-        if self._arrived(self._trained, key) is None:
-            request = {"op": "train", "cls": cls, "X": X, "y": y, "calls": calls, "seed": seed, "record": record}
-            answer = self.request("train", request)
-            self._trained[key] = (request, answer)
-        request, answer = self._trained[key]
-        self._observe("train", request, answer)  # under every check that judges this run
-        return answer["results"]
-
-    def train_ahead(self, jobs: list[dict]) -> None:
-        """Send trainings that `train` will be asked for (its keyword arguments) in one request.
-
-        Only a matter of speed: each job runs in the child exactly as its own request would,
-        and `train` then finds its answer, or sends it again on its own when the child could
-        not answer the batch.
-        """
-        keys = [_train_key(**job) for job in jobs]
-        self._ahead("train", self._trained, keys, jobs)
-
-    def predict(self, cls: str, W, X) -> dict:
-        """Predict in the child; remembered, because two properties judge the same inputs."""
-        key = _predict_key(cls, W, X)
-        if self._arrived(self._predicted, key) is None:
-            request = {"op": "predict", "cls": cls, "W": W, "X": X}
-            self._predicted[key] = (request, self.request("predict", request))
-        request, answer = self._predicted[key]
-        self._observe("predict", request, answer)  # under every check that judges these predictions
+    def remembered(self, function: str, memo: dict, key: tuple, request: dict) -> dict:
+        """The answer to `request`, asked once per `key` in `memo` (several checks judge the same
+        run), or read from the batch that `ahead` sent; observed under every check that asks."""
+        if self._arrived(memo, key) is None:
+            memo[key] = (request, self.request(function, request))
+        request, answer = memo[key]
+        self._observe(function, request, answer)
         return answer
 
-    def predict_ahead(self, jobs: list[dict]) -> None:
-        """Predictions that `predict` will be asked for (its keyword arguments), in one request."""
-        keys = [_predict_key(**job) for job in jobs]
-        self._ahead("predict", self._predicted, keys, jobs)
+    def ahead(self, function: str, memo: dict, keys: list[tuple], requests: list[dict]) -> None:
+        """Send the requests not yet in `memo` (nor sent) in one `each` request; each is kept in
+        `memo` as on its way until `remembered` reads its answer.
 
-    def _ahead(self, op: str, remembered: dict, keys: list[tuple], jobs: list[dict]) -> None:
-        """Send the jobs not yet `remembered` (nor sent) in one `<op>_each` request; each is
-        remembered as on its way until `_arrived` reads the answer."""
-        pending = {key: job for key, job in zip(keys, jobs, strict=True) if key not in remembered}
+        Only a matter of speed: each request runs in the child exactly as its own request
+        would, and `remembered` then finds its answer, or sends it again on its own when the
+        child could not answer the batch.
+        """
+        pending = {key: request for key, request in zip(keys, requests, strict=True) if key not in memo}
         if not pending:
             return
-        requests = [{"op": op} | job for job in pending.values()]
-        ticket = self.send(op, {"op": f"{op}_each", "jobs": requests})
+        batch_requests = list(pending.values())
+        ticket = self.send(function, {"op": "each", "jobs": batch_requests})
         if ticket is None:
             return
-        batch = _Batch(ticket, len(requests))
-        for index, (key, request) in enumerate(zip(pending, requests, strict=True)):
-            remembered[key] = _OnItsWay(batch, index, request)
+        batch = _Batch(ticket, len(batch_requests))
+        for index, (key, request) in enumerate(pending.items()):
+            memo[key] = _OnItsWay(batch, index, request)
 
     def _arrived(self, remembered: dict, key: tuple) -> tuple | None:
         """(request, answer) remembered for `key`, reading it first if it is on its way; None
@@ -413,46 +388,3 @@ class Session:
             return ticket.result()
         except ChildFailure:
             return None
-
-    def _store(self, function: str, case: dict) -> None:
-        """Have the child make the CS231n-size arrays (once per child) before it is timed on them."""
-        if self._stored is not self.child or not self.child.alive:
-            self.request(function, {"op": "store", "seed": case["seed"]})
-            self._stored = self.child
-
-    def call_stored(self, function: str, case: dict, ticket: Ticket | None = None) -> dict:
-        """Call a loss function on the CS231n-size arrays (see `cases.cs231n_dev_case`), which the
-        child makes from their seed when it has not yet (or the answer to `send_stored`'s request)."""
-        return self.request(function, self._stored_message(function, case), ticket)
-
-    def send_stored(self, function: str, case: dict) -> Ticket | None:
-        """Send the request of `call_stored(function, case)` ahead (see `send`)."""
-        return self.send(function, self._stored_message(function, case))
-
-    @staticmethod
-    def _stored_message(function: str, case: dict) -> dict:
-        return {"op": "call_stored", "fn": function, "reg": case["reg"], "seed": case["seed"]}
-
-    def python_steps(self, function: str, sizes: tuple[int, ...]) -> dict:
-        """Python line events of `function` at each sample count in `sizes` (see child.op_python_steps)."""
-        return self.request(function, {"op": "python_steps", "fn": function, "sizes": list(sizes)})
-
-    def _timed(self, function: str, fn: str, reg: float) -> tuple[float, dict]:
-        self.settle()  # the child works on this request alone while it is timed
-        start = time.perf_counter()
-        answer = self.request(function, {"op": "run_stored", "fn": fn, "reg": reg})
-        return time.perf_counter() - start, answer
-
-    def time_at_scale(self, function: str, case: dict, repeats: int = 2) -> dict:
-        """Best-of-`repeats` wall times of `function` and of the unavoidable matrix products (a
-        slow run of the products only makes the comparison more lenient)."""
-        self._store(function, case)
-        floor = min(self._timed(function, "__matrix_products__", 0.0)[0] for _ in range(repeats))
-        times = []
-        for _ in range(repeats):
-            elapsed, answer = self._timed(function, function, case["reg"])
-            if not answer.get("ok"):
-                return {"error": answer.get("error", "unknown error")}
-            times.append(elapsed)
-        self.timings[function] = {"function": min(times), "matrix_products": floor}
-        return self.timings[function]

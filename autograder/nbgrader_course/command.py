@@ -8,13 +8,6 @@ import click
 
 from autograder.nbgrader_course import ASSIGNMENT, DEFAULT_COURSE_ID
 
-SHORT_NAMES = {
-    "svm_loss_naive": "svm naive",
-    "svm_loss_vectorized": "svm vec",
-    "softmax_loss_naive": "softmax naive",
-    "softmax_loss_vectorized": "softmax vec",
-}
-
 
 def _fail(error: Exception) -> None:
     raise click.ClickException(str(error)) from None
@@ -113,6 +106,7 @@ def autograde_command(course_dir: Path, assignment: str, student: str | None, fo
     from rich.console import Console
     from rich.table import Table
 
+    from autograder import parts
     from autograder.nbgrader_course.course import CourseError
     from autograder.nbgrader_course.gradecells import rubric_by_function
     from autograder.nbgrader_course.workflow import autograde
@@ -125,7 +119,7 @@ def autograde_command(course_dir: Path, assignment: str, student: str | None, fo
     table = Table(title=f"{assignment}: auto-graded points in the gradebook")
     table.add_column("student")
     for function in rubrics:
-        table.add_column(SHORT_NAMES.get(function, function), justify="right")
+        table.add_column(parts.function(function).short, justify="right")
     table.add_column("total", justify="right")
     table.add_column("note")
     for grade in outcome.students:

@@ -28,10 +28,11 @@ import nbformat
 from autograder.nbgrader_course import ASSIGNMENT, DEFAULT_COURSE_ID  # noqa: E402,F401  (kept importable from here)
 from autograder.nbgrader_course.gradecells import add_grade_cells
 from autograder.nbgrader_course.zipcollect import COLLECTED_EXTENSIONS, LMS_FILENAME_REGEXP
-from autograder.paths import GRADED_FILES, assignment_dir
+from autograder.parts import graded_files
+from autograder.paths import assignment_dir
 from autograder.release import stubs
+from autograder.release_notebooks import notebook_names
 
-NOTEBOOKS = ("svm", "softmax")
 CONFIG_NAME = "nbgrader_config.py"
 STUDENT_CONFIG_NAME = "student_nbgrader_config.py"
 EXTRA_IGNORE = [".hypothesis", ".pytest_cache", ".benchmarks", ".DS_Store"]
@@ -121,7 +122,7 @@ def render_config(course_id: str, exchange: Path | None) -> str:
         course_id=course_id,
         ignore=ignore,
         exchange_root=exchange_root,
-        exclude={ASSIGNMENT: list(GRADED_FILES)},
+        exclude={ASSIGNMENT: list(graded_files())},
         assignment=ASSIGNMENT,
         regexp=LMS_FILENAME_REGEXP,
         extensions=COLLECTED_EXTENSIONS,
@@ -131,7 +132,7 @@ def render_config(course_id: str, exchange: Path | None) -> str:
 def _release_material() -> Path:
     """The release folder, checked to hold notebooks and stubs up to date with the solutions."""
     release = assignment_dir()
-    missing = [release / f"{name}.ipynb" for name in NOTEBOOKS if not (release / f"{name}.ipynb").is_file()]
+    missing = [release / name for name in notebook_names() if not (release / name).is_file()]
     if missing:
         raise CourseError(f"{missing[0]} does not exist: run python -m autograder.release_notebooks")
     try:
@@ -165,7 +166,7 @@ def write_source(target: Path) -> list[str]:
     """Fill `target` (source/linear_classifiers) from the release folder; returns what was written."""
     release = _release_material()
     written = _copy_release_files(release, target)
-    for name in NOTEBOOKS:
+    for name in (Path(n).stem for n in notebook_names()):
         nb = nbformat.read(release / f"{name}.ipynb", as_version=4)
         nb = add_grade_cells(nb, name)
         nbformat.validate(nb)

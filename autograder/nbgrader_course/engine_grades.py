@@ -30,9 +30,8 @@ from nbgrader.api import Gradebook, MissingEntry
 from nbgrader.preprocessors import NbGraderPreprocessor
 
 from autograder import __version__
-from autograder.grading.rubric import RUBRIC_PATH
 from autograder.nbgrader_course.gradecells import fill_cell, function_of
-from autograder.paths import GRADED_FILES
+from autograder.parts import graded_files, selected
 from autograder.report.results import dumps, write_atomically
 
 RESULTS_DIR = "autograder_results"
@@ -48,8 +47,9 @@ def submission_fingerprint(submission: Path) -> str:
     from autograder.grading.session import locate_graded_file
 
     digest = hashlib.sha256(f"{__version__}\n".encode())
-    digest.update(RUBRIC_PATH.read_bytes())
-    for relative in GRADED_FILES:
+    for part in selected():
+        digest.update(part.rubric_path.read_bytes())
+    for relative in graded_files():
         path, problem = locate_graded_file(submission, relative)
         digest.update(f"\n{relative}\n".encode())
         if path is None:

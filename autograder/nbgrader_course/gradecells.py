@@ -1,8 +1,8 @@
 """The autograded cells: one nbgrader grade cell per graded function, filled from our engine.
 
 The course's notebooks carry one locked, autograded code cell per graded
-function (`autograder-svm_loss_naive`, ...), worth that function's points in the
-rubric. Running it (as nbgrader's Validate button does) runs that function's
+function (`autograder-<function id>`), worth that function's points in the rubric,
+placed where its part says (`notebook` and `after_cell` in part.toml). Running it (as nbgrader's Validate button does) runs that function's
 public checks and fails with what they say, so Validate is useful on a stub. At
 autograde time nothing runs in a kernel: `fill_cell` replaces the cell's outputs
 with the engine's feedback for that function (a stdout stream, per property)
@@ -17,27 +17,21 @@ import copy
 
 from nbformat.v4 import new_code_cell, new_output
 
+from autograder import parts
 from autograder.grading.rubric import FunctionRubric, load_rubric
 
 GRADE_ID_PREFIX = "autograder-"
 SCHEMA_VERSION = 3
 
-PLACEMENT: dict[str, tuple[str, str]] = {
-    "svm_loss_naive": ("svm", "svm-gradcheck"),
-    "svm_loss_vectorized": ("svm", "svm-vectorized-grad"),
-    "train": ("svm", "svm-train"),
-    "predict": ("svm", "svm-predict"),
-    "softmax_loss_naive": ("softmax", "softmax-gradcheck"),
-    "softmax_loss_vectorized": ("softmax", "softmax-vectorized"),
-}
-"""Each graded function's cell: the notebook it goes in and the cell it follows
-(when that cell is missing the grade cell goes at the end of the notebook)."""
+def placement() -> dict[str, tuple[str | None, str | None]]:
+    """Each graded function's cell: the notebook it goes in and the cell it follows (when that
+    cell is missing the grade cell goes at the end of the notebook), as its part declares."""
+    return {f.id: (f.notebook, f.after_cell) for f in parts.selected_functions()}
 
-PUBLIC_CHECKS = {
-    "cs231n/classifiers/linear_svm.py": "tests/test_linear_svm.py",
-    "cs231n/classifiers/softmax.py": "tests/test_softmax.py",
-    "cs231n/classifiers/linear_classifier.py": "tests/test_linear_classifier.py",
-}
+
+def public_checks_file(relative: str) -> str | None:
+    """The public checks' file of a graded file, as its part declares (None when it has none)."""
+    return next((part.public_checks[relative] for part in parts.selected() if relative in part.public_checks), None)
 
 
 def grade_id(function: str) -> str:
@@ -86,7 +80,7 @@ which nbgrader's Validate prints, and an error makes Validate fail."""
 
 def public_checks_command(rubric: FunctionRubric) -> list[str] | None:
     """pytest's arguments selecting the public checks of one function (None when its file has none)."""
-    check = PUBLIC_CHECKS.get(rubric.file)
+    check = public_checks_file(rubric.file)
     return None if check is None else [check, "-k", rubric.function]
 
 
@@ -141,16 +135,17 @@ def add_grade_cells(nb, notebook_name: str):
     nb = copy.deepcopy(nb)
     rubrics = rubric_by_function()
     present = {c.get("metadata", {}).get("nbgrader", {}).get("grade_id") for c in nb.cells}
-    for function, (name, anchor) in PLACEMENT.items():
+    planned = placement()
+    for function, (name, anchor) in planned.items():
         if name != notebook_name or function not in rubrics or grade_id(function) in present:
             continue
         cell = new_grade_cell(rubrics[function])
         ids = [c.get("metadata", {}).get("nbgrader", {}).get("grade_id") for c in nb.cells]
         position = ids.index(anchor) + 1 if anchor in ids else len(nb.cells)
         nb.cells.insert(position, cell)
-    missing = set(rubrics) - set(PLACEMENT)
+    missing = {f for f in rubrics if planned.get(f, (None,))[0] is None}
     if missing:
-        raise KeyError(f"no notebook cell is planned for the graded functions {sorted(missing)} (PLACEMENT)")
+        raise KeyError(f"no notebook is planned for the grade cells of {sorted(missing)} (`notebook` in part.toml)")
     return nb
 
 

@@ -7,9 +7,11 @@ What is secret (`Fingerprints.build`):
   notebooks): the solution regions of solution cells (the whole cell when it has
   no markers: nbgrader replaces it), the model answers of manually graded cells,
   hidden-test and mark-scheme regions;
-- every line of the hidden suite: `autograder/grading/` (properties, cases,
-  rubric, engine), the bug catalogue `autograder/catalogue/` and the test corpus
-  `tests/corpus/` of the checkout.
+- every line of the hidden suite: `autograder/grading/` (the engine and the
+  properties' machinery), `autograder/parts/` (each part's properties, cases,
+  rubric, harness, catalogue and notebook sources: the lines the release shows,
+  such as the public checks, are public), `autograder/catalogue/` and the test
+  corpus `tests/corpus/` of the checkout.
 
 Lines are compared after collapsing white space. A line counts only when it is
 specific enough to identify its source (`significant`: at least 12 characters,
@@ -191,7 +193,7 @@ def _public_lines() -> set[str]:
 def hidden_suite_roots() -> list[Path]:
     """The folders whose every line is secret: the hidden suite, the bug catalogue, the test corpus."""
     package = Path(__file__).resolve().parent.parent
-    roots = [package / "grading", package / "catalogue"]
+    roots = [package / "grading", package / "parts", package / "catalogue"]
     try:
         roots.append(material_root() / "tests" / "corpus")
     except Exception:  # noqa: BLE001 - no checkout beside the package: nothing more to add

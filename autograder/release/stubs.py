@@ -171,11 +171,18 @@ def render_release(source: Path, formulation=None) -> dict[str, bytes]:
     unchanged, but a non-`.py` file holding a solution marker is an error (its
     solution would be shipped as is). With a `formulation`, the generated lines of
     the solutions (docstrings and TODO boxes included) are first written for it.
+    The files of the parts the course does not grade (their graded and provided files)
+    are left out: the release holds the course's parts and what they all share.
     """
     if not source.is_dir():
         raise MaterialNotFound(f"{source} does not exist: nothing to build the stubs from")
+    from autograder.parts import files_of_other_parts
+
+    others = files_of_other_parts(formulation)
     rendered: dict[str, bytes] = {}
     for relative in _release_files(source):
+        if f"{PACKAGE}/{relative.as_posix()}" in others:
+            continue
         path = source / relative
         data = path.read_bytes()
         if path.suffix == ".py":

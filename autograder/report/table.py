@@ -31,17 +31,19 @@ def print_report(report: GradeReport, console: Console | None = None, feedback: 
 
 def gradebook_table(reports: list[GradeReport], title: str = "Gradebook") -> Table:
     """One row per submission, one column per graded function, and the total."""
+    from autograder import parts
+
     functions: list[str] = []
     for report in reports:
         for test in report.tests:
             label = test.name.split(":")[0]
             if label not in functions:
                 functions.append(label)
+    shorts = {f"{f.display}": f.short for f in parts.selected_functions()}
     table = Table(title=title, title_justify="left")
     table.add_column("submission")
     for label in functions:
-        short = label.replace("LinearClassifier.", "").replace("_loss_", " ").replace("vectorized", "vec")
-        table.add_column(short, justify="right")
+        table.add_column(shorts.get(label, label), justify="right")
     table.add_column("total", justify="right", style="bold")
     for report in reports:
         per = {}

@@ -2,12 +2,14 @@
 
 Forked by the zygote (`zygote.py`, which calls `run`), or started by
 `process.ChildProcess` as ``python -I -B child.py REQUEST_FD RESPONSE_FD CONFIG``, in a
-private folder; `setup` points it at the staged `cs231n` package (the release's files
-plus the student's three graded modules). It reads requests, calls the student's functions
-on the arrays it is given and answers with plain numbers and arrays (see `wire`). It
-never decides anything: every comparison happens in the grader.
+private folder; `setup` points it at the staged package (the release's files plus the
+student's graded modules). It reads requests and answers with plain numbers and arrays
+(see `wire`). It never decides anything: every comparison happens in the grader.
 
-It imports numpy and the standard library only: it must not be able to see the hidden
+It is a generic box: it imports modules (`load`), applies the sandbox (`setup`) and runs
+the calls of the assignment's parts, which each part's `harness.py` defines (its `OPS`,
+registered here as `<part>.<op>`; see `Box` for what a harness is given). It imports numpy,
+the standard library and those harnesses only: it must not be able to see the hidden
 properties, the rubric or the reference solutions.
 """
 
@@ -30,22 +32,18 @@ if __name__ == "__main__":
 
 import numpy as np  # noqa: E402
 import wire  # noqa: E402
-from shared import dev_arrays, kept_dev_arrays, private_dev_X, stand_in_loss  # noqa: E402
 
 del sys.path[0]
 sys.dont_write_bytecode = True
 MAX_PRINTED_CHARS = 1024 * 1024
 """What print() keeps; the rest is dropped (the log file has a hard size limit too)."""
 
-GRADED_MODULES = ("linear_svm", "softmax", "linear_classifier")
-PLACEHOLDER_FUNCTIONS = {
-    "linear_svm": ("svm_loss_naive", "svm_loss_vectorized"),
-    "softmax": ("softmax_loss_naive", "softmax_loss_vectorized"),
-}
 MAX_TRACEBACK_CHARS = 3000
 
 modules: dict = {}
-stored: dict = {}
+"""The student's imported modules, by their file relative to the staged folder."""
+harnesses: dict = {}
+"""The parts' harness modules, by part name."""
 
 
 class StudentError(Exception):
@@ -112,104 +110,114 @@ def as_plain_array(value, what: str, max_size: int) -> np.ndarray:
 
 def placeholder(module: str, name: str):
     def unavailable(*args, **kwargs):
-        raise RuntimeError(f"{name} is unavailable: {module}.py could not be imported")
+        raise RuntimeError(f"{name} is unavailable: {module} could not be imported")
 
     unavailable.__name__ = name
     return unavailable
 
 
 def op_load(req):
-    """Import one graded module; on failure install a placeholder so the others still load."""
-    name = req["module"]
-    full = f"cs231n.classifiers.{name}"
+    """Import one graded file (`file`, relative to the staged folder); when it cannot be
+    imported, install a stand-in module holding `placeholders` (names that raise when called)
+    so that the files importing it still import."""
+    relative = req["file"]
+    full = relative.removesuffix(".py").replace("/", ".")
     if req.get("skip"):
-        install_placeholder(name)
+        install_placeholder(relative, full, req.get("placeholders", ()))
         return {"ok": False, "error": "skipped after an earlier crash"}
     try:
         __import__(full)
-        modules[name] = sys.modules[full]
+        modules[relative] = sys.modules[full]
         return {"ok": True}
     except BaseException as exc:  # noqa: BLE001 - SystemExit at import must not end us
         sys.modules.pop(full, None)
-        install_placeholder(name)
+        install_placeholder(relative, full, req.get("placeholders", ()))
         return {"ok": False, "error": trimmed_traceback(exc)}
 
 
-def install_placeholder(name: str) -> None:
+def install_placeholder(relative: str, full: str, names) -> None:
     import types
 
-    full = f"cs231n.classifiers.{name}"
     module = types.ModuleType(full)
-    for fn in PLACEHOLDER_FUNCTIONS.get(name, ()):
-        setattr(module, fn, placeholder(name, fn))
+    for name in names:
+        setattr(module, name, placeholder(os.path.basename(relative), name))
     sys.modules[full] = module
 
 
-def find_function(fn: str):
-    module_name = "linear_svm" if fn.startswith("svm") else "softmax"
-    module = modules.get(module_name)
-    if module is None:
-        raise StudentError(f"{module_name}.py could not be imported")
-    func = getattr(module, fn, None)
-    if not callable(func):
-        raise StudentError(f"{module_name}.py defines no function {fn}")
-    return func
+class Box:
+    """What a part's harness is given to call student code with (its ops take `(req, box)`)."""
+
+    StudentError = StudentError
+
+    @staticmethod
+    def module(relative: str):
+        """The student's module of `relative` (e.g. `cs231n/layers.py`), or StudentError."""
+        module = modules.get(relative)
+        if module is None:
+            raise StudentError(f"{os.path.basename(relative)} could not be imported")
+        return module
+
+    @staticmethod
+    def attribute(relative: str, name: str | None, cls: str | None = None):
+        """The function `name` of that file, the method `name` of its class `cls`, or the class
+        itself when `name` is None; StudentError naming what is missing."""
+        module, file = Box.module(relative), os.path.basename(relative)
+        owner = module
+        if cls is not None:
+            owner = getattr(module, cls, None)
+            if owner is None:
+                raise StudentError(f"{file} defines no class {cls}")
+            if name is None:
+                return owner
+        found = getattr(owner, name, None)
+        if not callable(found):
+            where = f"class {cls} in {file}" if cls else file
+            raise StudentError(f"{where} defines no function {name}")
+        return found
+
+    plain_array = staticmethod(lambda value, what, max_size: as_plain_array(value, what, max_size))
+
+    @staticmethod
+    def error(exc: BaseException) -> dict:
+        return {"ok": False, "error": trimmed_traceback(exc)}
+
+    @staticmethod
+    def seed(number: int) -> None:
+        np.random.seed(int(number))
+        random.seed(int(number))
+
+    traceback = staticmethod(lambda exc: trimmed_traceback(exc))
 
 
-def call_loss(func, W, X, y, reg, return_inputs: bool):
-    """Call a loss function on arrays of its own (they may be changed in place, and are
-    returned as they are after the call when `return_inputs`)."""
-    out = func(W, X, y, float(reg))
-    if not isinstance(out, (tuple, list)) or len(out) != 2:
-        raise StudentError(
-            f"the function returned a {type(out).__name__}, not a tuple (loss, dW)"
-        )
-    loss, dW = out
-    result = {
-        "ok": True,
-        "loss_type": type(loss).__name__,
-        "loss": as_plain_array(loss, "the loss", 16),
-        "dW_type": type(dW).__name__,
-        "dW": as_plain_array(dW, "dW", 4 * W.size + 16),
-    }
-    if return_inputs:
-        result["inputs"] = {"W": W, "X": X, "y": y}
-    return result
+def load_harnesses(paths) -> None:
+    """Import each part's harness (`<folder>/harness.py`) and register its ops as `<part>.<op>`.
+
+    Each is imported as a module of a package of its own, so that it may import its
+    part's other numpy-only modules relatively (`from .shared import ...`); afterwards the
+    packages' search paths are emptied, so student code cannot import more from there.
+    """
+    import importlib
+    import importlib.util
+    import types
+
+    for path in paths:
+        folder = os.path.dirname(os.path.abspath(path))
+        part = os.path.basename(folder)
+        if part in harnesses:
+            continue
+        package = f"_autograder_harness_{part}"
+        container = types.ModuleType(package)
+        container.__path__ = [folder]
+        sys.modules[package] = container
+        harness = importlib.import_module(f"{package}.harness")
+        container.__path__ = []
+        harnesses[part] = harness
+        for name, handler in getattr(harness, "OPS", {}).items():
+            OPS[f"{part}.{name}"] = _bound(handler)
 
 
-def op_call(req):
-    """Call one loss function on a batch of inputs."""
-    try:
-        func = find_function(req["fn"])
-    except StudentError as exc:
-        return {"results": [{"ok": False, "error": str(exc)}] * len(req["calls"])}
-    results = []
-    for args in req["calls"]:
-        try:
-            # The arrays of a request are its own: nothing else holds them.
-            results.append(call_loss(func, args["W"], args["X"], args["y"], args["reg"], bool(args.get("return_inputs"))))
-        except BaseException as exc:  # noqa: BLE001
-            results.append({"ok": False, "error": trimmed_traceback(exc)})
-    return {"results": results}
-
-
-def op_store(req):
-    """Make the CS231n-size arrays from a seed (see shared.dev_arrays) and keep them."""
-    if stored.get("seed") != int(req["seed"]):
-        stored["W"], stored["X"], stored["y"] = dev_arrays(int(req["seed"]))
-        stored["seed"] = int(req["seed"])
-        stored.pop("X_file", None)
-    return {"ok": True}
-
-
-def stored_inputs():
-    """W, X, y of the stored problem, private to one call as copies would be (X mapped copy
-    on write from the kept file when there is one: see `shared.private_dev_X`)."""
-    if "X_file" in stored:
-        X = private_dev_X(*stored["X_file"])
-    else:
-        X = stored["X"].copy()
-    return stored["W"].copy(), X, stored["y"].copy()
+def _bound(handler):
+    return lambda req: handler(req, Box)
 
 
 class CappedOutput(io.TextIOBase):
@@ -314,158 +322,26 @@ def op_probe(req):
     return {"ok": True, "blocked": result, "uid": os.getuid()}
 
 
-def op_call_stored(req):
-    """Call one loss function on the stored (large) arrays, made first if the seed is new."""
-    op_store(req)
-    try:
-        func = find_function(req["fn"])
-        return call_loss(func, *stored_inputs(), req["reg"], False)
-    except BaseException as exc:  # noqa: BLE001
-        return {"ok": False, "error": trimmed_traceback(exc)}
+def op_each(req):
+    """A batch of independent requests in one round trip: {"jobs": [...]} answered with
+    {"answers": [...]}, each job (with its own "op") handled exactly as a request of its
+    own would be."""
+    return {"answers": [_handle(job) for job in req["jobs"]]}
 
 
-def op_python_steps(req):
-    """Count the Python lines a loss function executes at several sample counts N.
-
-    Loop-free code runs the same number of Python lines whatever N is; a loop over
-    the samples anywhere (in the function, a helper, another module) makes the count
-    grow with N. The grader compares the counts: a deterministic speed measure.
-    """
-    try:
-        func = find_function(req["fn"])
-    except StudentError as exc:
-        return {"ok": False, "error": str(exc)}
-    counts = []
-    events = [0]
-
-    def tracer(frame, event, arg):
-        events[0] += 1
-        return tracer
-
-    for n in req["sizes"]:
-        rng = np.random.RandomState(7)
-        W, X, y = rng.randn(20, 5) * 0.1, rng.randn(n, 20), rng.randint(0, 5, size=n)
-        events[0] = 0
-        sys.settrace(tracer)
-        try:
-            func(W, X, y, 0.1)
-        except BaseException as exc:  # noqa: BLE001
-            sys.settrace(None)
-            return {"ok": False, "error": trimmed_traceback(exc)}
-        finally:
-            still_ours = sys.gettrace() is tracer
-            sys.settrace(None)
-        if not still_ours:
-            return {"ok": False, "error": "the function changed the Python trace function (sys.settrace)"}
-        counts.append(events[0])
-    return {"ok": True, "counts": counts}
-
-
-def op_run_stored(req):
-    """Run a function once on stored arrays; the grader times the round trip."""
-    if req["fn"] == "__matrix_products__":
-        W, X = stored["W"], stored["X"]
-        scores = X @ W
-        X.T @ scores
-        return {"ok": True}
-    try:
-        func = find_function(req["fn"])
-        func(*stored_inputs(), float(req.get("reg", 0.0)))
-        return {"ok": True}
-    except BaseException as exc:  # noqa: BLE001
-        return {"ok": False, "error": trimmed_traceback(exc)}
-
-
-def op_train(req):
-    """Train a LinearSVM/Softmax from the student's module with a stand-in loss."""
-    module = modules.get("linear_classifier")
-    if module is None:
-        return {"results": [{"ok": False, "error": "linear_classifier.py could not be imported"}]}
-    cls = getattr(module, req["cls"], None) or getattr(module, "LinearClassifier", None)
-    if cls is None:
-        return {"results": [{"ok": False, "error": f"linear_classifier.py defines no class {req['cls']}"}]}
-    record = bool(req.get("record"))
-    trajectory: list = []
-    try:
-        clf = cls()
-    except BaseException as exc:  # noqa: BLE001
-        return {"results": [{"ok": False, "error": trimmed_traceback(exc)}]}
-
-    clf.loss = stand_in_loss(clf, trajectory, record, StudentError)
-    if req.get("W") is not None:
-        clf.W = req["W"].copy()
-    np.random.seed(int(req["seed"]))
-    random.seed(int(req["seed"]))
-    X, y = req["X"], req["y"]
-    results = []
-    for call in req["calls"]:
-        trajectory.clear()
-        try:
-            history = clf.train(
-                X.copy(),
-                y.copy(),
-                learning_rate=call["learning_rate"],
-                reg=call["reg"],
-                num_iters=int(call["num_iters"]),
-                batch_size=int(call["batch_size"]),
-            )
-            entry = {
-                "ok": True,
-                "history_type": type(history).__name__,
-                "history": as_plain_array(
-                    [] if history is None else history, "the loss history", 10 * int(call["num_iters"]) + 16
-                ).astype(float).ravel(),
-                "W": as_plain_array(clf.W, "self.W", 10**7),
-            }
-            if record:
-                entry["trajectory"] = list(trajectory)
-        except BaseException as exc:  # noqa: BLE001
-            entry = {"ok": False, "error": trimmed_traceback(exc)}
-        results.append(entry)
-    return {"results": results}
-
-
-def op_predict(req):
-    module = modules.get("linear_classifier")
-    if module is None:
-        return {"ok": False, "error": "linear_classifier.py could not be imported"}
-    try:
-        cls = getattr(module, req["cls"])
-        clf = cls()
-        clf.W = req["W"].copy()
-        X = req["X"].copy()
-        y_pred = clf.predict(X)
-        return {
-            "ok": True,
-            "y_type": type(y_pred).__name__,
-            "y": as_plain_array(y_pred, "the predictions", 4 * X.shape[0] + 16),
-            "inputs": {"W": np.asarray(clf.W, dtype=float), "X": X},
-        }
-    except BaseException as exc:  # noqa: BLE001
-        return {"ok": False, "error": trimmed_traceback(exc)}
-
-
-def op_each(handler):
-    """A batch of independent requests of one kind in one round trip: {"jobs": [...]} answered
-    with {"answers": [...]}, each job handled exactly as a request of its own would be."""
-    return lambda req: {"answers": [handler(job) for job in req["jobs"]]}
+def _handle(req):
+    handler = OPS.get(req.get("op"))
+    return handler(req) if handler else {"ok": False, "error": "unknown op"}
 
 
 OPS = {
     "load": op_load,
-    "call": op_call,
-    "store": op_store,
-    "run_stored": op_run_stored,
-    "call_stored": op_call_stored,
-    "python_steps": op_python_steps,
-    "train": op_train,
-    "train_each": op_each(op_train),
-    "predict": op_predict,
-    "predict_each": op_each(op_predict),
+    "each": op_each,
     "ping": lambda req: {"ok": True},
     "setup": op_setup,
     "probe": op_probe,
 }
+"""The child's own ops; `load_harnesses` adds the parts' (`<part>.<op>`)."""
 
 
 def serve(request_fd: int, response_fd: int) -> None:
@@ -476,8 +352,7 @@ def serve(request_fd: int, response_fd: int) -> None:
             req = wire.read_message(requests)
         except EOFError:
             return
-        handler = OPS.get(req.get("op"))
-        answer = handler(req) if handler else {"ok": False, "error": "unknown op"}
+        answer = _handle(req)
         number = req.get("number")  # the grader matches each answer to its request by it
         try:
             wire.write_message(responses, {**answer, "number": number})
@@ -485,24 +360,41 @@ def serve(request_fd: int, response_fd: int) -> None:
             wire.write_message(responses, {"ok": False, "error": f"unsendable answer: {exc}", "number": number})
 
 
-def prepare(folder: str | None = None) -> None:
-    """Made before the first request (by a standby child while it waits, or once by the zygote,
-    which maps them from the file kept in `folder` and keeps that file open for its children:
-    see `stored_inputs` and `inherited_descriptors`)."""
-    stored["W"], stored["X"], stored["y"] = kept_dev_arrays(231, folder)
-    stored["seed"] = 231
-    X = stored["X"]
-    if isinstance(X, np.memmap) and X.filename:
+def harness_files(parts_path: str = "") -> list[str]:
+    """The harness of every part: the built-in ones beside this package, then those in the
+    folders of `parts_path` (the grader's AUTOGRADER_PARTS_PATH, handed over at launch)."""
+    roots = [os.path.join(os.path.dirname(os.path.dirname(os.path.abspath(__file__))), "parts")]
+    roots += [p for p in parts_path.split(os.pathsep) if p]
+    found = []
+    for root in roots:
         try:
-            stored["X_file"] = (os.open(X.filename, os.O_RDONLY | os.O_CLOEXEC), int(X.offset))
+            names = sorted(os.listdir(root))
         except OSError:
-            pass
+            continue
+        found += [os.path.join(root, n, "harness.py") for n in names
+                  if os.path.isfile(os.path.join(root, n, "harness.py"))
+                  and os.path.isfile(os.path.join(root, n, "part.toml"))]
+    return found
+
+
+def prepare(folder: str | None = None, parts_path: str = "") -> None:
+    """Before the first request (by a standby child while it waits, or once by the zygote for
+    all its children): import the parts' harnesses, and let each prepare what it keeps
+    (`prepare(folder, box)`, `folder` being the grader's cache folder, or None)."""
+    load_harnesses(harness_files(parts_path))
+    for harness in harnesses.values():
+        if hasattr(harness, "prepare"):
+            harness.prepare(folder, Box)
 
 
 def inherited_descriptors() -> set[int]:
-    """The descriptors a child forked by the zygote keeps besides its pipes and output: the
-    kept problem's file, read-only (random data, nothing secret)."""
-    return {stored["X_file"][0]} if "X_file" in stored else set()
+    """The descriptors a child forked by the zygote keeps besides its pipes and output: those
+    the harnesses opened read-only for their children (`inherited_descriptors()`)."""
+    kept: set[int] = set()
+    for harness in harnesses.values():
+        if hasattr(harness, "inherited_descriptors"):
+            kept |= set(harness.inherited_descriptors())
+    return kept
 
 
 def run(config: dict, request_fd: int, response_fd: int) -> None:
@@ -514,5 +406,5 @@ def run(config: dict, request_fd: int, response_fd: int) -> None:
 
 
 if __name__ == "__main__":
-    prepare()
+    prepare(None, (json.loads(sys.argv[3]) if len(sys.argv) > 3 else {}).get("parts_path", ""))
     serve(int(sys.argv[1]), int(sys.argv[2]))

@@ -32,7 +32,7 @@ def live_check() -> dict:
     try:
         child.start()
         child.setup(work)
-        reads = [str(package / "grading" / "rubric.toml"), "/etc/hostname", f"/proc/{os.getpid()}/environ"]
+        reads = [str(package / "grading" / "engine.py"), "/etc/hostname", f"/proc/{os.getpid()}/environ"]
         try:
             from autograder.paths import solutions_dir
 

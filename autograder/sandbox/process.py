@@ -45,6 +45,7 @@ import time
 from dataclasses import dataclass
 from pathlib import Path
 
+from autograder.paths import extra_parts_path
 from autograder.sandbox import cgroups, layers, zygote_launch
 from autograder.sandbox.channel import Channel, ChildFailure, Ticket
 from autograder.sandbox.zygote_launch import ZYGOTE_VARIABLE, child_environment
@@ -435,7 +436,8 @@ class ChildProcess:
                 log.warning("starting a child with exec: %s", exc)
             if self.proc is None:
                 self.proc = subprocess.Popen(
-                    [sys.executable, "-I", "-B", str(CHILD_SCRIPT), str(req_r), str(resp_w), json.dumps(config)],
+                    [sys.executable, "-I", "-B", str(CHILD_SCRIPT), str(req_r), str(resp_w),
+                     json.dumps(dict(config, parts_path=extra_parts_path()))],
                     cwd=self.home,
                     env=child_environment(self.home),
                     stdin=subprocess.DEVNULL,

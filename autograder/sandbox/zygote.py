@@ -8,8 +8,9 @@ the grader's memory: no hidden properties, rubric or reference solutions) and ne
 student code, so what a child inherits from it is numpy, `child`'s code and the
 CS231n-size arrays, nothing more than an exec'd child has.
 
-Its arguments: the descriptor of its socket, and the grader's cache folder, where the
-CS231n-size problem is kept (`shared.kept_dev_arrays`) for it to map instead of making.
+Its arguments: the descriptor of its socket, the grader's cache folder (where a part's
+harness may keep what it prepares, e.g. the CS231n-size problem, for the zygote to map
+instead of making), and AUTOGRADER_PARTS_PATH (folders of further parts' harnesses).
 
 Protocol, over the Unix SOCK_SEQPACKET socket whose descriptor is argv[1]: once ready the
 zygote sends {"ready": true} (or {"error": ...} and exits). Then, per child, the grader
@@ -33,7 +34,7 @@ import sys
 import traceback
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
-import child  # noqa: E402  (imports numpy, wire, layers, shared)
+import child  # noqa: E402  (imports numpy, wire, layers)
 
 del sys.path[0]
 
@@ -142,7 +143,7 @@ def main() -> None:
     if threads != 1:  # namespaces (and a safe fork) need a single-threaded process
         control.send(json.dumps({"error": f"the zygote has {threads} threads after importing numpy"}).encode())
         return
-    child.prepare(sys.argv[2] if len(sys.argv) > 2 else None)
+    child.prepare(sys.argv[2] if len(sys.argv) > 2 else None, sys.argv[3] if len(sys.argv) > 3 else "")
     control.send(json.dumps({"ready": True}).encode())
     serve(control)
 

@@ -17,7 +17,7 @@ import subprocess
 import sys
 import tempfile
 
-from autograder.paths import cache_dir
+from autograder.paths import cache_dir, extra_parts_path
 
 ZYGOTE_SCRIPT = os.path.join(os.path.dirname(os.path.abspath(__file__)), "zygote.py")
 ZYGOTE_VARIABLE = "AUTOGRADER_ZYGOTE"
@@ -46,7 +46,7 @@ class Launched:
         ours, theirs = socket.socketpair(socket.AF_UNIX, socket.SOCK_SEQPACKET)
         try:
             self.proc = subprocess.Popen(
-                [sys.executable, "-I", "-B", ZYGOTE_SCRIPT, str(theirs.fileno()), str(cache_dir())],
+                [sys.executable, "-I", "-B", ZYGOTE_SCRIPT, str(theirs.fileno()), str(cache_dir()), extra_parts_path()],
                 cwd=self.home, env=child_environment(self.home), stdin=subprocess.DEVNULL,
                 stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, pass_fds=(theirs.fileno(),),
                 start_new_session=True, close_fds=True,

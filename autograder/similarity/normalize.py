@@ -12,9 +12,9 @@ structure of the code and drops the rest:
   and a renaming leaves them alone;
 - numbers become `N` and strings `S`.
 
-The stream is split into units: each graded function (the names of
-`autograder.catalogue.mutants.FILE_OF_FUNCTION`; methods inside a class, the class of
-`CLASS_OF_FUNCTION` preferred, the last definition winning as in Python) and `other`,
+The stream is split into units: each graded function of the course's parts (as the
+parts declare them; methods inside a class, the declared class preferred, the last
+definition winning as in Python) and `other`,
 the code outside them (helpers a student wrote, module-level code). The split comes
 from the tokens and their indentation, not from the syntax tree, so a file with a
 syntax error is still compared: only a file the tokenizer cannot read past some line is
@@ -34,11 +34,11 @@ import tokenize
 import zlib
 from dataclasses import dataclass, field
 
-from autograder.catalogue.mutants import CLASS_OF_FUNCTION, FILE_OF_FUNCTION
+from autograder import parts
 
 OTHER = "other"
 """The unit of the code outside the graded functions."""
-UNITS: tuple[str, ...] = (*FILE_OF_FUNCTION, OTHER)
+UNITS: tuple[str, ...] = (*(f.id for f in parts.selected_functions()), OTHER)
 """Every unit compared, in report order: the graded functions, then the rest."""
 
 KEPT_NAMES = frozenset(keyword.kwlist) | frozenset(keyword.softkwlist) | frozenset(dir(builtins)) | {
@@ -170,11 +170,11 @@ def _blocks(tokens: list[tokenize.TokenInfo]) -> list[_Block]:
 def _graded_spans(blocks: list[_Block]) -> dict[str, tuple[int, int]]:
     """The lines of each graded function this file defines."""
     spans: dict[str, tuple[int, int]] = {}
-    for function in FILE_OF_FUNCTION:
-        owner = CLASS_OF_FUNCTION.get(function)
+    for graded in parts.selected_functions():
+        function, owner = graded.id, graded.cls
         candidates = []
         for block in blocks:
-            if block.kind != "def" or block.name != function:
+            if block.kind != "def" or block.name != graded.name:
                 continue
             if owner is None and not block.parents:
                 candidates.append((0, block.start, block))

@@ -1,6 +1,6 @@
 """What is compared: the graded files of each submission and the `.py` files of the archives.
 
-A submission contributes only its graded files (`autograder.paths.GRADED_FILES`, found
+A submission contributes only its graded files (`autograder.parts.graded_files()`, found
 as `autograder grade` finds them), never notebooks or anything else. An archive folder
 (previous years, public solutions) contributes every `.py` file below it, whatever the
 layout, each one a document of its own named by its path relative to the folder.
@@ -17,7 +17,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from autograder.grading.session import MAX_SOURCE_BYTES, decode_source, locate_graded_file
-from autograder.paths import GRADED_FILES, assignment_dir
+from autograder.parts import graded_files
+from autograder.paths import assignment_dir
 
 SUBMISSION = "class"
 ARCHIVE = "archive"
@@ -60,7 +61,7 @@ def read_text(path: Path, label: str) -> tuple[str | None, str | None]:
 def submission_document(name: str, folder: Path) -> Document:
     """The graded files of one submission folder."""
     document = Document(name=name, kind=SUBMISSION)
-    for relative in GRADED_FILES:
+    for relative in graded_files():
         path, problem = locate_graded_file(folder, relative)
         if path is None:
             document.notes.append(problem)
@@ -114,7 +115,7 @@ def archive_documents(folders: list[Path]) -> tuple[list[Document], list[str]]:
 def template_texts() -> list[str]:
     """The release's own graded files (the stubs): their text never counts as similarity."""
     texts = []
-    for relative in GRADED_FILES:
+    for relative in graded_files():
         path = assignment_dir() / relative
         if path.is_file():
             texts.append(path.read_text(encoding="utf-8"))

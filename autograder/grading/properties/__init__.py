@@ -1,13 +1,10 @@
-"""The hidden properties, one module per family; `for_function` lists them in rubric order."""
+"""The hidden properties: the machinery here (`base`, `syntax`), each part's own in its folder
+(`autograder/parts/<part>/properties`); `for_function` finds a function's."""
 
+from autograder import parts
 from autograder.grading.properties.base import Property
-from autograder.grading.properties.classifier import CLASSIFIER_PROPERTIES
-from autograder.grading.properties.losses import LOSS_PROPERTIES
-from autograder.grading.properties.vectorization import VECTORIZATION_PROPERTIES
-
-ALL_PROPERTIES: tuple[Property, ...] = LOSS_PROPERTIES + VECTORIZATION_PROPERTIES + CLASSIFIER_PROPERTIES
 
 
 def for_function(function: str) -> dict[str, Property]:
-    """The properties that apply to `function`, keyed by property id."""
-    return {p.id: p for p in ALL_PROPERTIES if p.applies_to(function)}
+    """The properties that apply to `function` (those of the part that declares it), by id."""
+    return {p.id: p for p in parts.part_of(function).properties() if p.applies_to(function)}

@@ -10,10 +10,12 @@ row-wise argmax; float labels are fine (SPEC fairness notes).
 
 import numpy as np
 
-from autograder.grading import cases as C
 from autograder.grading.failure import Failure, show
+from autograder.grading.hints import about
 from autograder.grading.properties.base import Property, close
-from autograder.sandbox.shared import least_squares
+from autograder.parts.linear_classifiers import cases as C
+from autograder.parts.linear_classifiers.requests import of
+from autograder.parts.linear_classifiers.shared import least_squares
 
 AHEAD = 8
 """Trainings or predictions per round trip when a property's inputs are run ahead."""
@@ -51,7 +53,7 @@ class TrainsAhead(Property):
         raise NotImplementedError
 
     def send_ahead(self, ctx, function, cases):
-        run_ahead(ctx.train_ahead, [self.training(case) for case in cases])
+        run_ahead(of(ctx).train_ahead, [self.training(case) for case in cases])
 
     def evaluate(self, ctx, function, cases, begun=None):
         self.send_ahead(ctx, function, cases)  # nothing is sent twice: `begin` may have sent them
@@ -78,7 +80,7 @@ class TrainingProperty(TrainsAhead):
                 "seed": case["seed"], "record": True}
 
     def check(self, ctx, function, case):
-        result = ctx.train(**self.training(case))[0]
+        result = of(ctx).train(**self.training(case))[0]
         self.judge(case, require_trained(result))
 
     def judge(self, case, result):
@@ -108,11 +110,12 @@ class SGDStep(TrainingProperty):
             before, after = weights[t], weights[t + 1]
             if after.shape != before.shape or not close(after, before - lr * grad, rtol=1e-9, atol=1e-12):
                 if after.shape == before.shape and close(after, before, rtol=0, atol=0):
-                    hint = "W did not change: the update step W -= learning_rate * grad is missing."
+                    hint = about("W did not change: the update step W -= learning_rate * grad is missing.", "sgd_step")
                 elif after.shape == before.shape and close(after, before + lr * grad, rtol=1e-9, atol=1e-12):
-                    hint = "W moved uphill (W += ...): gradient descent subtracts the gradient."
+                    hint = about("W moved uphill (W += ...): gradient descent subtracts the gradient.", "sgd_step")
                 else:
-                    hint = "each iteration must do exactly W -= learning_rate * grad with the grad of that minibatch."
+                    hint = about("each iteration must do exactly W -= learning_rate * grad with the grad of that minibatch.",
+                                 "sgd_step")
                 raise Failure(f"After iteration {t} the weights must be W - learning_rate * grad.",
                               expected=before - lr * grad, actual=after, hint=hint)
 
@@ -127,7 +130,8 @@ class LossHistory(TrainingProperty):
             raise Failure(
                 f"train must return a list with one loss per iteration: {len(history)} entries for "
                 f"num_iters = {case['num_iters']}.", actual=history,
-                hint="append the loss to loss_history once in every iteration, and return it after the loop.")
+                hint=about("append the loss to loss_history once in every iteration, and return it after the loop.",
+                           "loss_history"))
         steps = self.calls_per_iteration(case, result)
         expected = np.array([least_squares(s["W"], s["X"], s["y"], s["reg"])[0] for s in steps])
         if not close(history, expected, rtol=1e-9, atol=1e-12):
@@ -150,7 +154,7 @@ class Minibatch(TrainingProperty):
                 raise Failure(
                     f"At iteration {t} the minibatch has X_batch of shape {xb.shape} and y_batch of shape "
                     f"{yb.shape}; both must have batch_size = {size} rows.",
-                    hint="sample batch_size row indices and take X[idx] and y[idx].")
+                    hint=about("sample batch_size row indices and take X[idx] and y[idx].", "minibatch"))
             idx = [rows.get(np.asarray(r, float).tobytes()) for r in xb]
             if any(i is None for i in idx):
                 raise Failure(f"At iteration {t} X_batch contains a row that is not a row of X.", actual=xb)
@@ -158,7 +162,7 @@ class Minibatch(TrainingProperty):
                 raise Failure(
                     f"At iteration {t} y_batch does not hold the labels of the rows in X_batch.",
                     expected=y[idx], actual=yb,
-                    hint="sample one set of indices and use it for both: X[idx] and y[idx].")
+                    hint=about("sample one set of indices and use it for both: X[idx] and y[idx].", "minibatch"))
             batches.append(tuple(idx))
         if len(batches) >= 3 and X.shape[0] >= size + 2 and len(set(batches)) == 1:
             raise Failure("Every iteration used the same minibatch: sample a new one in each iteration.",
@@ -189,7 +193,7 @@ class Initialisation(TrainsAhead):
                 "seed": case["seed"], "record": True}
 
     def check(self, ctx, function, case):
-        first, second = ctx.train(**self.training(case))
+        first, second = of(ctx).train(**self.training(case))
         require_trained(first)
         require_trained(second)
         d, c = case["X"].shape[1], int(case["y"].max()) + 1
@@ -204,7 +208,7 @@ class Initialisation(TrainsAhead):
                           expected="a standard deviation near 0.001", actual=f"standard deviation {show(spread)}")
         if not second["trajectory"] or not np.array_equal(second["trajectory"][0]["W"], first["W"]):
             raise Failure("A second call to train must continue from the weights it has, not create new ones.",
-                          hint="create W only when self.W is None.")
+                          hint=about("create W only when self.W is None.", "initialisation"))
 
 
 class Learns(TrainsAhead):
@@ -230,7 +234,7 @@ class Learns(TrainsAhead):
                 "seed": case["seed"], "record": False}
 
     def check(self, ctx, function, case):
-        (result,) = ctx.train(**self.training(case))
+        (result,) = of(ctx).train(**self.training(case))
         require_trained(result)
         history, W = result["history"], result["W"]
         if W.shape != (case["X"].shape[1], int(case["y"].max()) + 1):
@@ -261,14 +265,14 @@ class PredictProperty(Property):
         return {"W": case["W"], "X": case["X"], "class": case["cls"]}
 
     def send_ahead(self, ctx, function, cases):
-        run_ahead(ctx.predict_ahead, [{"cls": c["cls"], "W": c["W"], "X": c["X"]} for c in cases])
+        run_ahead(of(ctx).predict_ahead, [{"cls": c["cls"], "W": c["W"], "X": c["X"]} for c in cases])
 
     def evaluate(self, ctx, function, cases, begun=None):
         self.send_ahead(ctx, function, cases)  # nothing is sent twice: `begin` may have sent them
         return super().evaluate(ctx, function, cases)
 
     def check(self, ctx, function, case):
-        result = ctx.predict(case["cls"], case["W"], case["X"])
+        result = of(ctx).predict(case["cls"], case["W"], case["X"])
         if not result.get("ok"):
             raise Failure("predict raised an error.", error=result.get("error", "unknown error"))
         self.judge(case, result)
@@ -285,11 +289,13 @@ class PredictMatches(PredictProperty):
         if got.shape != expected.shape or not np.array_equal(got, expected):
             hint = None
             if got.shape == (case["W"].shape[1],):
-                hint = "you return one value per class: take the argmax over axis 1 (the classes of each row)."
+                hint = about("you return one value per class: take the argmax over axis 1 (the classes of each row).",
+                             "argmax")
             elif np.array_equal(got, np.argmin(scores, axis=1)):
                 # all zeros is also what the untouched stub returns: then say nothing rather than guess
                 if np.any(got):
-                    hint = "each prediction is the class with the lowest score: take np.argmax, not np.argmin."
+                    hint = about("each prediction is the class with the lowest score: take np.argmax, not np.argmin.",
+                                 "argmax")
             elif not np.any(got):
                 hint = "all predictions are 0: is the TODO block still empty?"
             raise Failure("predict must return, for each row of X, the class with the highest score X.dot(W).",

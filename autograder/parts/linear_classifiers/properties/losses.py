@@ -8,11 +8,13 @@ and against the property itself. The SVM's inputs stay clear of the hinge kink.
 import numpy as np
 
 from autograder.formulation import current
-from autograder.grading import cases as C
-from autograder.grading import conventions, dev_reference
 from autograder.grading.failure import Failure, show
+from autograder.grading.hints import Hint, about
 from autograder.grading.properties.base import Property, close, worst_entry
-from autograder.grading.reference import kind_of, loss_function
+from autograder.parts.linear_classifiers import cases as C
+from autograder.parts.linear_classifiers import conventions, dev_reference
+from autograder.parts.linear_classifiers.reference import kind_of, loss_function
+from autograder.parts.linear_classifiers.requests import of
 
 LOSS_FUNCTIONS = ("svm_loss_naive", "svm_loss_vectorized", "softmax_loss_naive", "softmax_loss_vectorized")
 VECTORIZED = ("svm_loss_vectorized", "softmax_loss_vectorized")
@@ -84,7 +86,8 @@ def compare_to_reference(function, W, X, y, reg, loss, dW, what="", expected=Non
     if not close(dW, ref_dW):
         hint = "dW is all zeros: is the gradient computed at all?" if not np.any(dW) else worst_entry(dW, ref_dW) + "."
         other = conventions.other_formulation(kind_of(function), W, X, y, reg, loss, dW, ref_loss, ref_dW)
-        hint = f"{other} ({hint})" if other and np.any(dW) else hint
+        if other and np.any(dW):
+            hint = Hint(f"{other} ({hint})", other.topics, otherwise=hint)
         raise Failure(f"The gradient dW differs from the correct gradient{what}.", expected=ref_dW, actual=dW, hint=hint)
 
 
@@ -167,10 +170,10 @@ class AgreesWithNaive(LossProperty):
             dev_reference.answer(kind_of(function), case["seed"], case["reg"])
 
     def check(self, ctx, function, case, ticket=None):
-        self.judge(function, case, [ctx.call_stored(function, case, ticket)])
+        self.judge(function, case, [of(ctx).call_stored(function, case, ticket)])
 
     def send_ahead(self, ctx, function, cases):
-        return [ctx.send_stored(function, case) for case in cases]
+        return [of(ctx).send_stored(function, case) for case in cases]
 
     def evaluate(self, ctx, function, cases, begun=None):
         for case, ticket in zip(cases, begun or [None] * len(cases), strict=True):
@@ -282,8 +285,8 @@ class ShiftInvariance(LossProperty):
             raise Failure(
                 "Adding the vector v to every column of W shifts the scores of each sample by the "
                 f"same amount (here by {show(offsets)}); your loss became {float(raw.reshape(()))}.",
-                hint="subtract each row's maximum score before calling np.exp "
-                "(the row maximum, not the maximum of the whole matrix).",
+                hint=about("subtract each row's maximum score before calling np.exp "
+                          "(the row maximum, not the maximum of the whole matrix).", "max_shift"),
             )
         base_loss, base_dW = loss_of(outcomes[0], function), grad_of(outcomes[0], function, W)
         loss, dW = loss_of(outcomes[1], function), grad_of(outcomes[1], function, W)
@@ -293,7 +296,7 @@ class ShiftInvariance(LossProperty):
                 "With scores shifted by thousands (v added to every column of W, reg = 0) the loss "
                 "must not change, but yours is wrong there.",
                 expected=ref_loss, actual=loss,
-                hint=epsilon_in_log_hint(function, W, X, y, loss)
+                hint=about(epsilon_in_log_hint(function, W, X, y, loss), "log_of_clipped")
                 or (None if close(base_loss, ref_loss) else WRONG_BEFORE_THE_SHIFT),
             )
         if not close(dW, ref_dW):
@@ -367,7 +370,7 @@ class LargeMargins(LossProperty):
                     f"Every correct score beats every other score by more than delta = {current().delta_text}, so every "
                     "margin is negative: the SVM loss and dW must be exactly 0 (reg = 0).",
                     expected="loss 0 and dW all zeros", actual=f"loss {show(loss)}, dW max |entry| {show(np.max(np.abs(dW)))}",
-                    hint="skip the correct class j == y[i], and count only positive margins.",
+                    hint=about("skip the correct class j == y[i], and count only positive margins.", "correct_class"),
                 )
             return
         ref_loss = reference(function, 4 * W, case["X"], case["y"], 0.0)[0]
@@ -503,12 +506,12 @@ class AveragingSymmetry(LossProperty):
         for (what, *_), outcome, want in zip(self.variants(case), outcomes[1:], expected_grads, strict=False):
             other = loss_of(outcome, function)
             if not close(other, loss):
-                hint = ("the loss must be the average over the N samples: divide by N."
+                hint = (Hint("the loss must be the average over the N samples: divide by N.", frozenset({"averaging"}))
                         if "repeated" in what else "each sample must use its own row X[i] and label y[i].")
                 raise Failure(f"The loss changed when given {what}.", expected=loss, actual=other, hint=hint)
             grad = grad_of(outcome, function, want)
             if not close(grad, want):
-                hint = ("dW must be averaged over the N samples too." if "repeated" in what
+                hint = (Hint("dW must be averaged over the N samples too.", frozenset({"averaging"})) if "repeated" in what
                         else "every sample's contribution must go into dW inside the loop over samples.")
                 raise Failure(f"dW changed when given {what}.", expected=want, actual=grad, hint=hint)
 
@@ -537,7 +540,8 @@ class Hygiene(LossProperty):
             after = outcome["inputs"][name]
             if after.shape != case[name].shape or not np.array_equal(after, case[name]):
                 raise Failure(f"{function} modified its input {name} in place.", expected=case[name], actual=after,
-                              hint=f"work on a copy (e.g. {name}.copy()) or use operations that return new arrays.")
+                              hint=about(f"work on a copy (e.g. {name}.copy()) or use operations that return new arrays.",
+                                        "in_place"))
         loss = outcome["loss"]
         if loss.ndim != 0:
             raise Failure(f"The loss must be a single number (a float), not an array of shape {loss.shape}.",

@@ -12,8 +12,8 @@ import numpy as np
 
 from autograder.formulation import Formulation, current
 from autograder.grading.lazy_hypothesis import arrays, assume, st
+from autograder.parts.linear_classifiers.shared import kept_dev_arrays
 from autograder.paths import cache_dir
-from autograder.sandbox.shared import kept_dev_arrays
 
 REGS = (0.1, 0.5, 1.0, 2.5, 10.0)
 SMALL = {"max_n": 2, "max_d": 2, "max_c": 3}

@@ -19,9 +19,9 @@ from pathlib import Path
 import numpy as np
 
 from autograder.formulation import current
-from autograder.grading import reference
+from autograder.parts.linear_classifiers import reference, shared
 from autograder.paths import cache_dir
-from autograder.sandbox import shared, wire
+from autograder.sandbox import wire
 
 _ANSWERS: dict[tuple, tuple[float, np.ndarray]] = {}
 _READ: set[str] = set()
@@ -71,7 +71,7 @@ def _write(key: str) -> None:
 
 def answer(kind: str, seed: int, reg: float) -> tuple[float, np.ndarray]:
     """The reference (loss, dW) for 'svm' or 'softmax' on the dev-size problem made from `seed`."""
-    from autograder.grading.cases import dev_problem
+    from autograder.parts.linear_classifiers.cases import dev_problem
 
     key = cache_key()
     with _LOCK:

@@ -13,6 +13,7 @@ from __future__ import annotations
 import numpy as np
 
 from autograder.formulation import Formulation, current
+from autograder.grading.hints import Hint, about
 from autograder.grading.properties.base import close
 
 
@@ -21,7 +22,7 @@ def _answer(formulation: Formulation, kind: str, W, X, y, reg):
     return compute(W, X, y, reg)
 
 
-def other_formulation(kind: str, W, X, y, reg, loss, dW, ref_loss, ref_dW) -> str | None:
+def other_formulation(kind: str, W, X, y, reg, loss, dW, ref_loss, ref_dW) -> Hint | None:
     """A hint when (loss, dW) is another formulation's exact answer and not the course's.
 
     Only a full match counts (loss and gradient of a neighbouring formulation), so an
@@ -41,17 +42,27 @@ def other_formulation(kind: str, W, X, y, reg, loss, dW, ref_loss, ref_dW) -> st
     return _common_hint(course, matches)
 
 
-def _common_hint(course: Formulation, matches: list[Formulation]) -> str | None:
+def _common_hint(course: Formulation, matches: list[Formulation]) -> Hint | None:
     if not matches:
         return None
     shared = set.intersection(*(set(course.differences(m)) for m in matches))
     words = [w for w in course.differences(matches[0]) if w in shared]
     if not words:
         return None
-    return f"your function follows another formulation: {'; '.join(words)} (see the docstring and course.toml)."
+    topics = {topic for m in matches for topic in _topics(course, m)}
+    return about(f"your function follows another formulation: {'; '.join(words)} (see the docstring and course.toml).",
+                *sorted(topics))
 
 
-def svm_loss_at_zero(num_classes: int, at_zero: float) -> str | None:
+def _topics(course: Formulation, other: Formulation) -> list[str]:
+    """The hint topics (`grading.hints`) of what `other` does differently from the course."""
+    return [topic for topic, differs in (("hinge", other.svm_loss != course.svm_loss),
+                                         ("delta", other.delta != course.delta),
+                                         ("regularization", (other.reg_kind, other.reg_scale)
+                                          != (course.reg_kind, course.reg_scale))) if differs]
+
+
+def svm_loss_at_zero(num_classes: int, at_zero: float) -> Hint | None:
     """A hint when the SVM loss at W = 0 is another formulation's ((C-1)*delta, (C-1)*delta**2)."""
     course = current()
     matches = [other for other in course.neighbours("svm")
@@ -60,7 +71,7 @@ def svm_loss_at_zero(num_classes: int, at_zero: float) -> str | None:
     return _common_hint(course, matches)
 
 
-def regularization_term(W, reg: float, n: int, diff: float) -> str | None:
+def regularization_term(W, reg: float, n: int, diff: float) -> Hint | None:
     """Why loss(reg) - loss(0) = `diff` is not the course's term: which formulation's it is."""
     course = current()
     penalty = reg * course.reg_term(W)
@@ -69,7 +80,7 @@ def regularization_term(W, reg: float, n: int, diff: float) -> str | None:
         hints.append((reg * other.reg_term(W), _term_hint(course, other)))
     hints.append((penalty / n, f"this is {course.reg_text} / N: add the regularization after dividing the "
                                "data loss by N."))
-    return " Or: ".join(h for v, h in hints if close(diff, v) and not close(v, penalty)) or None
+    return about(" Or: ".join(h for v, h in hints if close(diff, v) and not close(v, penalty)), "regularization")
 
 
 def _term_hint(course: Formulation, other: Formulation) -> str:
@@ -79,7 +90,7 @@ def _term_hint(course: Formulation, other: Formulation) -> str:
     return f"this is {other.reg_text}; {owner} convention is {course.reg_text}."
 
 
-def regularization_gradient(W, reg: float, n: int, gdiff: np.ndarray) -> str | None:
+def regularization_gradient(W, reg: float, n: int, gdiff: np.ndarray) -> Hint | None:
     """Why dW(reg) - dW(0) = `gdiff` is not the course's gradient term."""
     course = current()
     expected = reg * course.reg_gradient(W)
@@ -89,4 +100,4 @@ def regularization_gradient(W, reg: float, n: int, gdiff: np.ndarray) -> str | N
                       f"this is {other.reg_gradient_text}: the derivative of {course.reg_text} is "
                       f"{course.reg_gradient_text}."))
     hints.append((expected / n, f"this is {course.reg_gradient_text} / N: add the term after dividing by N."))
-    return " Or: ".join(h for v, h in hints if close(gdiff, v) and not close(v, expected)) or None
+    return about(" Or: ".join(h for v, h in hints if close(gdiff, v) and not close(v, expected)), "regularization")

@@ -1,0 +1,1 @@
+"""A toy part: `double(x)` returns 2 * x (tests/test_toy_part.py)."""

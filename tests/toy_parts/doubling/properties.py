@@ -1,0 +1,41 @@
+"""The toy part's two properties: matches 2 * x, and leaves x as it was."""
+
+import numpy as np
+
+from autograder.grading.failure import Failure
+from autograder.grading.properties.base import Property, close
+
+
+class DoublingProperty(Property):
+    functions = ("double",)
+    shrinkable = False
+
+    def explicit_cases(self, function):
+        return [{"x": np.array([1.0, -2.0, 0.5])}, {"x": np.arange(6.0).reshape(2, 3)}]
+
+    def check(self, ctx, function, case):
+        (answer,) = ctx.call(function, [{"x": case["x"].copy()}])
+        if not answer.get("ok"):
+            raise Failure(f"{function} raised an error.", error=answer.get("error", ""))
+        self.judge(function, case, answer)
+
+
+class MatchesReference(DoublingProperty):
+    id = "matches_reference"
+    title = "matches 2 * x"
+
+    def judge(self, function, case, answer):
+        if not close(answer["y"], 2 * case["x"]):
+            raise Failure(f"{function} must return 2 * x.", expected=2 * case["x"], actual=answer["y"])
+
+
+class InputUnchanged(DoublingProperty):
+    id = "input_unchanged"
+    title = "leaves x unchanged"
+
+    def judge(self, function, case, answer):
+        if not np.array_equal(answer["x"], case["x"]):
+            raise Failure(f"{function} must not change x in place.", expected=case["x"], actual=answer["x"])
+
+
+PROPERTIES = (MatchesReference(), InputUnchanged())
