@@ -88,7 +88,9 @@ class FakeContext:
         self.box = box
 
     def call(self, function, calls, ticket=None):
-        request = {"op": "two_layer_net.call", "fn": function, "calls": copy.deepcopy(calls)}
+        declared = part_functions()[function]
+        request = {"op": "two_layer_net.call", "file": declared["file"], "fn": declared.get("name", function),
+                   "cls": declared.get("cls"), "calls": copy.deepcopy(calls)}
         return harness.OPS["call"](request, self.box)["results"]
 
     def send_call(self, function, calls):

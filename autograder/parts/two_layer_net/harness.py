@@ -11,11 +11,11 @@ stand in for the student's layers, never to judge.
 """
 
 import sys
+import types
 
 import numpy as np
 
 LAYERS_FILE = "cs231n/layers.py"
-FC_NET_FILE = "cs231n/classifiers/fc_net.py"
 LAYER_UTILS_MODULE = "cs231n.layer_utils"
 MAX_ANSWER = 4_000_000
 """Entries an answer array may have (the largest request is far below)."""
@@ -103,8 +103,15 @@ class _StandInLayers:
 
 
 def _namespaces(box, fc_net):
-    """fc_net's globals, and those of layer_utils and layers when they are loaded."""
+    """Where fc_net.py can find the layers: its own globals, the globals of the layer functions
+    it imported (layer_utils.py's, for the sandwich layers), the layers and layer_utils modules
+    it imported as modules, and the layers module itself (`cs231n.layers.affine_forward`)."""
     spaces = [vars(fc_net)]
+    for value in list(vars(fc_net).values()):
+        if isinstance(value, types.FunctionType) and value.__name__ in STAND_INS:
+            spaces.append(value.__globals__)
+        elif isinstance(value, types.ModuleType) and value.__name__.rpartition(".")[2] in ("layers", "layer_utils"):
+            spaces.append(vars(value))
     utils = sys.modules.get(LAYER_UTILS_MODULE)
     if utils is not None:
         spaces.append(vars(utils))
@@ -112,7 +119,8 @@ def _namespaces(box, fc_net):
         spaces.append(vars(box.module(LAYERS_FILE)))
     except box.StudentError:
         pass
-    return spaces
+    unique = {id(space): space for space in spaces}
+    return list(unique.values())
 
 
 # ---- the calls ----
@@ -124,6 +132,8 @@ def _pair(box, value, what):
 
 
 def _array(box, value, what):
+    if value is None:
+        raise box.StudentError(f"{what} is None: is the TODO block still empty?")
     return box.plain_array(value, what, MAX_ANSWER)
 
 
@@ -205,25 +215,28 @@ LAYER_CALLS = {
     "svm_loss": _loss_call,
     "softmax_loss": _loss_call,
 }
-NET_FUNCTION = "two_layer_net_loss"
+"""How each layer function of layers.py is called, by its Python name."""
 
 
 def op_call(req, box):
-    """Call one graded function on each of the request's inputs (arrays the request owns)."""
-    fn = req["fn"]
+    """Call one graded function on each of the request's inputs (arrays the request owns):
+    a layer function of layers.py by name, or TwoLayerNet's `loss` (`req["cls"]` set), whose
+    calls either build a net (`mode` "init") or evaluate its loss."""
+    net = req.get("cls") is not None
     try:
-        if fn == NET_FUNCTION:
-            fc_net = box.module(FC_NET_FILE)
-            cls = box.attribute(FC_NET_FILE, None, cls="TwoLayerNet")
+        if net:
+            fc_net = box.module(req["file"])
+            cls = box.attribute(req["file"], None, cls=req["cls"])
         else:
-            func = box.attribute(LAYERS_FILE, fn)
+            func = box.attribute(req["file"], req["fn"])
+            layer_call = LAYER_CALLS[req["fn"]]
     except box.StudentError as exc:
         return {"results": [{"ok": False, "error": str(exc)}] * len(req["calls"])}
     results = []
     for args in req["calls"]:
         try:
-            if fn != NET_FUNCTION:
-                answer = LAYER_CALLS[fn](box, func, args)
+            if not net:
+                answer = layer_call(box, func, args)
             elif args.get("mode") == "init":
                 answer = _init_call(box, cls, args)
             else:

@@ -1,53 +1,29 @@
 """The right answers of the two-layer net part, computed in the grader (never in the child).
 
-The layers are the course's reference `solutions/cs231n/layers.py`, compiled under a private
-module name. `TwoLayerNet.loss` is composed here from those layers and the part's own
-formulation key `reg_scale` (the loss adds `reg_scale * reg * (sum(W1**2) + sum(W2**2))`;
-CS231n's fc_net writes 0.5), so the expected answers follow course.toml whatever the
-reference fc_net.py says.
+The layers are the course's reference `solutions/cs231n/layers.py` (`solution_module`: compiled
+under a private name, nothing called `cs231n` is imported here). `TwoLayerNet.loss` is composed
+here from those layers and `reg_scale()`, the scale of the net's L2 term (the loss adds
+`reg_scale * reg * (sum(W1**2) + sum(W2**2))`, the gradients `2 * reg_scale * reg * W`), so that
+the properties and their hints follow one number.
 """
-
-import functools
-import importlib.util
-import tomllib
 
 import numpy as np
 
-from autograder.paths import material_root, solutions_dir
+from autograder.grading.reference import solution_module
 
 LAYERS_FILE = "cs231n/layers.py"
-COURSE_TABLE = "two_layer_net"
-DEFAULT_REG_SCALE = 0.5
-
-
-@functools.cache
-def _layers_at(root: str):
-    path = f"{root}/{LAYERS_FILE}"
-    spec = importlib.util.spec_from_file_location("_autograder_reference_two_layer_net_layers", path)
-    module = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(module)
-    return module
+REG_SCALE = 0.5
+"""CS231n's fc_net convention, `0.5 * reg * sum(W**2)` (its TODO asks for the factor 0.5)."""
 
 
 def layers():
-    """The reference layers module (loaded once per solutions folder)."""
-    return _layers_at(str(solutions_dir()))
-
-
-@functools.cache
-def _reg_scale_at(root: str) -> float:
-    path = f"{root}/course.toml"
-    try:
-        with open(path, "rb") as handle:
-            table = tomllib.load(handle).get(COURSE_TABLE, {})
-    except FileNotFoundError:
-        return DEFAULT_REG_SCALE
-    return float(table.get("reg_scale", DEFAULT_REG_SCALE))
+    """The reference layers module of the course."""
+    return solution_module(LAYERS_FILE)
 
 
 def reg_scale() -> float:
-    """The course's scale of the net's L2 term (`[two_layer_net] reg_scale`, default 0.5)."""
-    return _reg_scale_at(str(material_root()))
+    """The scale of the net's L2 term."""
+    return REG_SCALE
 
 
 def call(function: str, args: dict):
