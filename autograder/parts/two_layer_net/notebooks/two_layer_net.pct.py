@@ -261,13 +261,24 @@ assert np.all(model.params["b1"] == 0), "First layer biases do not seem right"
 assert W2_std < std / 10, "Second layer weights do not seem right"
 assert np.all(model.params["b2"] == 0), "Second layer biases do not seem right"
 
+print("Testing test-time forward pass ... ")
+model.params["W1"] = np.linspace(-0.7, 0.3, num=D * H).reshape(D, H)
+model.params["b1"] = np.linspace(-0.1, 0.9, num=H)
+model.params["W2"] = np.linspace(-0.3, 0.4, num=H * C).reshape(H, C)
+model.params["b2"] = np.linspace(-0.9, 0.1, num=C)
+X = np.linspace(-5.5, 4.5, num=N * D).reshape(D, N).T
+scores = model.loss(X)
+# The same scores computed directly: relu(X W1 + b1) W2 + b2.
+correct_scores = np.maximum(0, X.dot(model.params["W1"]) + model.params["b1"]).dot(model.params["W2"]) + model.params["b2"]
+print("scores difference (about 1e-15 or less): ", np.abs(scores - correct_scores).sum())
+
 for reg in [0.0, 0.7]:
     print("Running numeric gradient check with reg = ", reg)
     model.reg = reg
     loss, grads = model.loss(X, y)
     for name in sorted(grads):
         grad_num = eval_numerical_gradient(lambda _: model.loss(X, y)[0], model.params[name], verbose=False)
-        print("%s relative error: %.2e" % (name, rel_error(grad_num, np.reshape(grads[name], grad_num.shape))))
+        print("%s relative error (about 1e-7 or less): %.2e" % (name, rel_error(grad_num, np.reshape(grads[name], grad_num.shape))))
 
 # %% [markdown] grade_id="tln-solver-md"
 # ## Solver
