@@ -21,9 +21,9 @@ from pathlib import Path
 import click
 
 from autograder.catalogue.mutants import (
+    CATALOGUE_FILE,
     CatalogueError,
     Mutant,
-    catalogue_path,
     load_mutants,
     materialise,
 )
@@ -126,11 +126,12 @@ def audit(mutants: list[Mutant], progress=None, catalogue: list[Mutant] | None =
 
 @click.command("audit")
 @click.option("--catalogue", "catalogue", type=click.Path(path_type=Path, exists=True, dir_okay=False),
-              default=None, help="A catalogue TOML file (default: the bundled bugs.toml).")
+              default=None, help="A catalogue TOML file (default: the catalogues of the course's parts).")
+@click.option("--part", "part", default=None, help="Audit only this part's catalogue (default: every part the course grades).")
 @click.option("--only", multiple=True, help="Audit only these mutant ids (repeatable).")
 @click.option("--course", "course", type=click.Path(path_type=Path, exists=True, dir_okay=False), default=None,
               help="Audit for the formulation of this course.toml instead of the material's.")
-def audit_command(catalogue: Path | None, only: tuple[str, ...], course: Path | None) -> None:
+def audit_command(catalogue: Path | None, part: str | None, only: tuple[str, ...], course: Path | None) -> None:
     """Check that the hidden suite catches and diagnoses every bug in the catalogue.
 
     Exits 1 and lists the survivors when a bug keeps points it should lose, when
@@ -141,15 +142,19 @@ def audit_command(catalogue: Path | None, only: tuple[str, ...], course: Path | 
     from rich.console import Console
     from rich.progress import Progress
 
+    from autograder import parts
     from autograder.formulation import CourseFileError, current, load_file, use
 
-    path = catalogue or catalogue_path()
     try:
         formulation = load_file(course) if course else current()
-    except CourseFileError as exc:
+        chosen = [parts.get(part)] if part else [parts.get(name) for name in formulation.parts]
+    except (CourseFileError, parts.PartError) as exc:
         raise click.ClickException(str(exc)) from None
+    paths = [catalogue] if catalogue else [p.folder / CATALOGUE_FILE for p in chosen
+                                           if (p.folder / CATALOGUE_FILE).is_file()]
+    path = ", ".join(str(p) for p in paths) or "the course's parts (no catalogue)"
     try:
-        mutants = load_mutants(path)
+        mutants = [m for p in paths for m in load_mutants(p)]
     except CatalogueError as exc:
         raise click.ClickException(str(exc)) from None
     everything = mutants

@@ -1,6 +1,6 @@
 """Which known mistake a failing function makes: the bug catalogue matched against the student.
 
-Every entry of the bug catalogue (`autograder/catalogue/bugs.toml`) is the reference
+Every entry of a part's bug catalogue (`autograder/parts/<part>/catalogue.toml`) is the reference
 with one realistic mistake, and carries a `diagnosis`: the mistake in the student's
 terms. When a function fails, the grader already holds the student's answers on many
 inputs (every call the properties made, recorded by the session). Here the catalogue's

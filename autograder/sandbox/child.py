@@ -26,7 +26,7 @@ sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 import layers  # noqa: E402
 
 # The namespaces are made first, while the process is single-threaded (before numpy).
-SANDBOX = layers.ChildSandbox(json.loads(sys.argv[3]) if len(sys.argv) > 3 else {})
+SANDBOX = layers.ChildSandbox(json.loads(sys.argv[3]) if __name__ == "__main__" and len(sys.argv) > 3 else {})
 if __name__ == "__main__":
     SANDBOX.start()
 
