@@ -126,3 +126,40 @@ def test_with_every_part_selected_the_reference_scores_full_marks(tmp_path):
     results = grade_batch((material, cache), {"reference": material / "solutions"}, tmp_path / "out")["reference"]
     assert results["score"] == sum(t["max_score"] for t in results["tests"]) > 40
     assert all(score == total for score, total in points(results).values())
+
+
+def test_the_notebook_runs_on_the_digits_against_the_reference(course, tmp_path, monkeypatch):
+    import re
+    import time
+
+    import nbclient
+    import nbformat
+
+    material, _ = course
+    monkeypatch.delenv("CS231N_CIFAR10_DIR", raising=False)
+    monkeypatch.setenv("MPLBACKEND", "Agg")
+    shutil.copytree(material / "solutions" / "cs231n", tmp_path / "cs231n")
+    nb = nbformat.read(material / "assignment" / "two_layer_net.ipynb", as_version=4)
+    client = nbclient.NotebookClient(nb, timeout=120, kernel_name="python3",
+                                     resources={"metadata": {"path": str(tmp_path)}})
+    start = time.monotonic()
+    client.execute()
+    seconds = time.monotonic() - start
+    out = {}
+    for cell in nb.cells:
+        if cell.cell_type == "code":
+            errors = [o for o in cell.outputs if o.output_type == "error"]
+            assert not errors, f"cell {cell.id} raised {errors[0].ename}: {errors[0].evalue}"
+            out[cell.metadata["nbgrader"]["grade_id"]] = (
+                "".join(o.text for o in cell.outputs if o.output_type == "stream" and o.name == "stdout"),
+                sum(1 for o in cell.outputs if o.output_type == "display_data" and "image/png" in o.data))
+    assert "CIFAR-10 was not found" in out["tln-load-data"][0]
+    checks = "".join(out[cell][0] for cell in ("tln-affine-forward-check", "tln-affine-backward-check",
+                                               "tln-relu-forward-check", "tln-relu-backward-check",
+                                               "tln-loss-layers-check", "tln-net-check"))
+    errors = [float(e) for e in re.findall(r"(?:error|difference)[^:]*:\s+([0-9.e+-]+)", checks)]
+    assert len(errors) >= 16 and max(errors) < 1e-6, checks
+    accuracy = float(re.search(r"Validation set accuracy:\s+([0-9.]+)", out["tln-test"][0]).group(1))
+    assert accuracy > 0.9
+    assert out["tln-solver-plot"][1] == 1 and out["tln-visualise"][1] == 1
+    assert seconds < 60
