@@ -183,7 +183,10 @@ GAUSSIAN = ("weight_scale * np.random.randn(input_dim, hidden_dim)", "weight_sca
     (GAUSSIAN, ("np.zeros((1, hidden_dim))", "np.zeros((1, num_classes))")),
     (("np.random.normal(0, weight_scale, (input_dim, hidden_dim))",
       "np.random.normal(scale=weight_scale, size=(hidden_dim, num_classes))"), ("np.zeros(hidden_dim)", "np.zeros(num_classes)")),
-], ids=["randn", "row-biases", "normal"])
+    (("np.random.default_rng().normal(0, weight_scale, (input_dim, hidden_dim))",
+      "np.random.default_rng().standard_normal((hidden_dim, num_classes)) * weight_scale"),
+     ("np.zeros(hidden_dim)", "np.zeros(num_classes)")),
+], ids=["randn", "row-biases", "normal", "unseeded-generator"])
 def test_valid_initialisations_pass(tmp_path, weights, biases):
     assert initialisation_verdict(tmp_path, *weights, *biases) is None
 
