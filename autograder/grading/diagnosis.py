@@ -25,9 +25,7 @@ import builtins
 import contextlib
 import functools
 import math
-import random
 import re
-import traceback
 import types
 import warnings
 from collections.abc import Iterator
@@ -35,6 +33,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from autograder import parts
 from autograder.catalogue import relations
 from autograder.catalogue.mutants import (
     FILE_OF_FUNCTION,
@@ -43,6 +42,7 @@ from autograder.catalogue.mutants import (
     apply_mutant,
 )
 from autograder.formulation import Formulation, current
+from autograder.grading import replay
 from autograder.grading.properties.base import case_key, close
 from autograder.grading.reference import reference_importer
 from autograder.grading.session import Observation
@@ -184,76 +184,11 @@ def _error_line(text: str) -> str:
     return lines[-1].strip() if lines else ""
 
 
-def _exception_line(exc: BaseException) -> str:
-    return _error_line("".join(traceback.format_exception_only(type(exc), exc)))
-
-
-def _quiet(run):
-    """Run a mutant; an exception is an answer too (warnings are off: see `diagnose`)."""
-    try:
-        return run()
-    except Exception as exc:  # noqa: BLE001
-        return {"ok": False, "error": _exception_line(exc)}
 
 
 def _run_loss(module, function: str, request: dict) -> dict:
-    def run():
-        W, X, y = request["W"].copy(), request["X"].copy(), request["y"].copy()
-        loss, dW = getattr(module, function)(W, X, y, float(request["reg"]))
-        answer = {"ok": True, "loss": np.asarray(loss), "dW": np.asarray(dW)}
-        if request.get("return_inputs"):
-            answer["inputs"] = {"W": W, "X": X, "y": y}
-        return answer
-
-    return _quiet(run)
-
-
-def _run_predict(module, request: dict) -> dict:
-    def run():
-        clf = getattr(module, request["cls"])()
-        clf.W = request["W"].copy()
-        X = request["X"].copy()
-        y_pred = np.asarray(clf.predict(X))
-        return {"ok": True, "y": y_pred, "inputs": {"W": np.asarray(clf.W, dtype=float), "X": X}}
-
-    return _quiet(run)
-
-
-def _run_train(module, request: dict) -> dict:
-    """What the child's `train` op answers, computed with a mutated LinearClassifier.
-
-    Seeds numpy's and Python's global generators like the child does, and restores
-    them afterwards: the grader's own randomness is left as it was.
-    """
-    from autograder.parts.linear_classifiers.shared import stand_in_loss
-
-    np_state, py_state = np.random.get_state(), random.getstate()
-    try:
-        def run():
-            cls = getattr(module, request["cls"], None) or module.LinearClassifier
-            clf = cls()
-            trajectory: list = []
-            clf.loss = stand_in_loss(clf, trajectory, bool(request.get("record")))  # as the child's
-            np.random.seed(int(request["seed"]))
-            random.seed(int(request["seed"]))
-            results = []
-            for call in request["calls"]:
-                trajectory.clear()
-                try:
-                    history = clf.train(request["X"].copy(), request["y"].copy(),
-                                        learning_rate=call["learning_rate"], reg=call["reg"],
-                                        num_iters=int(call["num_iters"]), batch_size=int(call["batch_size"]))
-                    entry = {"ok": True, "history": np.asarray([] if history is None else history, float).ravel(),
-                             "W": np.array(clf.W, copy=True), "trajectory": list(trajectory)}
-                except Exception as exc:  # noqa: BLE001
-                    entry = {"ok": False, "error": _exception_line(exc)}
-                results.append(entry)
-            return {"ok": True, "results": results}
-
-        return _quiet(run)
-    finally:
-        np.random.set_state(np_state)
-        random.setstate(py_state)
+    """What the child answers to one call of `function` with `module` as its file."""
+    return _answer_of(module, function, Observation(None, request, {}))
 
 
 # ------------------------------------------------------------------ comparing answers
@@ -281,17 +216,34 @@ def _same_numbers(student, mutant) -> bool:
     return bool(np.array_equal(finite_a, finite_b)) and close(a[finite_a], b[finite_b])
 
 
+_COMPARED_APART = frozenset({"ok", "error", "inputs", "trajectory", "number"})
+"""Fields of an answer that are no result of the function, or that `_same_outcome` compares
+its own way; the rest (and the type names, `*_type`, which differ between the child's plain
+arrays and a mutant's own values) are compared as numbers."""
+
+
+def _same_values(student, mutant) -> bool:
+    """Numbers within the grader's tolerances, field by field in a table of them (a net's grads)."""
+    if isinstance(student, dict) or isinstance(mutant, dict):
+        return (isinstance(student, dict) and isinstance(mutant, dict) and student.keys() == mutant.keys()
+                and all(_same_values(student[k], mutant[k]) for k in student))
+    if isinstance(student, str) or isinstance(mutant, str):
+        return student == mutant
+    return _same_numbers(student, mutant)
+
+
 def _same_outcome(student: dict, mutant: dict) -> bool:
     """The same verdict: both raised the same error, or both answered the same numbers."""
     if bool(student.get("ok")) != bool(mutant.get("ok")):
         return False
     if not student.get("ok"):
         return _error_line(student.get("error", "")) == _error_line(mutant.get("error", ""))
-    names = ("loss", "dW", "y", "history", "W")
+    names = sorted(name for name in student.keys() & mutant.keys()
+                   if name not in _COMPARED_APART and not name.endswith("_type"))
     if "loss" in student and not np.all(np.isfinite(np.asarray(student["loss"], dtype=float))):
-        names = ("loss",)  # the grader judges an overflowed loss and stops there: so does the match
+        names = ["loss"]  # the grader judges an overflowed loss and stops there: so does the match
     for name in names:
-        if name in student and name in mutant and not _same_numbers(student[name], mutant[name]):
+        if not _same_values(student[name], mutant[name]):
             return False  # (not every answer carries every field; what both have is compared)
     if "inputs" in student and "inputs" in mutant:
         for name, value in student["inputs"].items():
@@ -309,22 +261,20 @@ def _same_outcome(student: dict, mutant: dict) -> bool:
 
 
 def _answer_of(module, function: str, observation: Observation) -> dict:
-    request = observation.request
-    if function == "predict":
-        return _run_predict(module, request)
-    if function == "train":
-        return _run_train(module, request)
-    return _run_loss(module, function, request)
+    """What the child answered, replayed with `module` as the function's file (the part's own
+    harness, run in the grader: `grading.replay`), the reference as the other files."""
+    own = parts.function(function).file
+    box = replay.GraderBox(lambda relative: module if relative == own else _reference_loaded(relative))
+    return replay.answer(box, function, observation.request)
 
 
 def _matches(module, function: str, observation: Observation) -> bool:
     mutant = _answer_of(module, function, observation)
     student = observation.answer
-    if function == "train":
-        if not mutant.get("ok"):
-            return False
-        mine, theirs = student.get("results", []), mutant["results"]
-        return len(mine) == len(theirs) and all(_same_outcome(a, b) for a, b in zip(mine, theirs, strict=True))
+    if isinstance(student.get("results"), list):  # a request of several runs (a training's calls)
+        mine, theirs = student["results"], mutant.get("results")
+        return (isinstance(theirs, list) and len(mine) == len(theirs)
+                and all(_same_outcome(a, b) for a, b in zip(mine, theirs, strict=True)))
     return _same_outcome(student, mutant)
 
 

@@ -8,9 +8,9 @@ What is secret (`Fingerprints.build`):
   no markers: nbgrader replaces it), the model answers of manually graded cells,
   hidden-test and mark-scheme regions;
 - every line of the hidden suite: `autograder/grading/` (the engine and the
-  properties' machinery), `autograder/parts/` (each part's properties, cases,
-  rubric, harness, catalogue and notebook sources: the lines the release shows,
-  such as the public checks, are public), `autograder/catalogue/` and the test
+  properties' machinery), each part's folder `autograder/parts/<part>/` (its
+  properties, cases, rubric, harness and catalogue; not its notebook sources and
+  public checks, which the release shows), `autograder/catalogue/` and the test
   corpus `tests/corpus/` of the checkout.
 
 Lines are compared after collapsing white space. A line counts only when it is
@@ -190,10 +190,20 @@ def _public_lines() -> set[str]:
     return public
 
 
+RELEASED_FROM_A_PART = ("notebooks", "public_checks")
+"""A part's folders whose text the release shows (its notebooks' solution cells are scanned
+as the instructor's notebooks)."""
+
+
 def hidden_suite_roots() -> list[Path]:
     """The folders whose every line is secret: the hidden suite, the bug catalogue, the test corpus."""
+    from autograder import parts
+
     package = Path(__file__).resolve().parent.parent
-    roots = [package / "grading", package / "parts", package / "catalogue"]
+    roots = [package / "grading", package / "catalogue"]
+    for name in parts.available():  # a part's notebook sources and public checks are released
+        roots += [path for path in sorted(parts.get(name).folder.iterdir())
+                  if path.name not in RELEASED_FROM_A_PART]
     try:
         roots.append(material_root() / "tests" / "corpus")
     except Exception:  # noqa: BLE001 - no checkout beside the package: nothing more to add

@@ -30,6 +30,7 @@ SANDBOX = layers.ChildSandbox(json.loads(sys.argv[3]) if __name__ == "__main__" 
 if __name__ == "__main__":
     SANDBOX.start()
 
+import lookup  # noqa: E402
 import numpy as np  # noqa: E402
 import wire  # noqa: E402
 
@@ -161,19 +162,7 @@ class Box:
     def attribute(relative: str, name: str | None, cls: str | None = None):
         """The function `name` of that file, the method `name` of its class `cls`, or the class
         itself when `name` is None; StudentError naming what is missing."""
-        module, file = Box.module(relative), os.path.basename(relative)
-        owner = module
-        if cls is not None:
-            owner = getattr(module, cls, None)
-            if owner is None:
-                raise StudentError(f"{file} defines no class {cls}")
-            if name is None:
-                return owner
-        found = getattr(owner, name, None)
-        if not callable(found):
-            where = f"class {cls} in {file}" if cls else file
-            raise StudentError(f"{where} defines no function {name}")
-        return found
+        return lookup.attribute(Box.module(relative), relative, name, cls, StudentError)
 
     plain_array = staticmethod(lambda value, what, max_size: as_plain_array(value, what, max_size))
 
