@@ -10,6 +10,7 @@ moderate score gaps.
 import numpy as np
 
 from autograder.grading.failure import Failure, show
+from autograder.grading.hints import about
 from autograder.grading.properties.base import Property, close, worst_entry
 from autograder.grading.reference import solution_module
 from autograder.parts.two_layer_net import cases as C
@@ -45,7 +46,8 @@ def array_of(outcome: dict, key: str, shape, what: str, hint: str | None = None,
         raise Failure(f"{what} must have shape {tuple(shape)}, but it has shape {value.shape}.", hint=hint)
     if not np.all(np.isfinite(value)):
         raise Failure(f"{what} contains inf or nan.", actual=value,
-                      hint="an overflow in np.exp (subtract each row's maximum first) gives inf or nan.")
+                      hint=about("an overflow in np.exp (subtract each row's maximum first) gives inf or nan.",
+                                 "max_shift"))
     return value
 
 
@@ -56,8 +58,8 @@ def loss_value(outcome: dict, what: str = "the loss") -> float:
                       hint="sum or average the per-sample losses into one float.")
     value = float(loss.reshape(()))
     if not np.isfinite(value):
-        raise Failure(f"{what} is {value}.", hint="an overflow in np.exp or a log of 0 gives inf or nan: "
-                      "subtract each row's maximum score before np.exp.")
+        raise Failure(f"{what} is {value}.", hint=about("an overflow in np.exp or a log of 0 gives inf or nan: "
+                                                       "subtract each row's maximum score before np.exp.", "max_shift"))
     return value
 
 
@@ -154,10 +156,11 @@ def loss_hint(function, case, loss, dx) -> str | None:
     if not np.any(dx) and loss == 0.0:
         return "your function returns a loss of 0: is its TODO block still empty?"
     if n > 1 and close(loss, expected["loss"] * n, rtol=1e-9):
-        return "the loss is the sum over the N samples; it must be their mean (divide by N), and so must dx."
+        return about("the loss is the sum over the N samples; it must be their mean (divide by N), and so must dx.",
+                     "averaging")
     if function == SVM_LOSS and close(loss, expected["loss"] + 1.0, rtol=1e-9):
-        return ("the correct class adds its own margin s_y - s_y + 1 = 1 to each sample's loss: "
-                "skip j == y[i] (or set those margins to 0).")
+        return about("the correct class adds its own margin s_y - s_y + 1 = 1 to each sample's loss: "
+                     "skip j == y[i] (or set those margins to 0).", "correct_class")
     if function == SOFTMAX_LOSS and close(loss, expected["loss"] / n * n * n, rtol=1e-9) and n > 1:
         return "the loss is divided by N twice."
     return None
@@ -285,8 +288,8 @@ class ForwardInputsUnchanged(PlannedProperty):
                     f"{function} changed its input {name}: the cache keeps {name} for the backward pass, "
                     "so the forward function must not modify it.",
                     expected=before, actual=after,
-                    hint=f"work on a new array (np.maximum(0, {name}), {name}.reshape(...)) instead of writing "
-                    f"into {name} ({name}[...] = ..., {name}.shape = ..., in-place operators).")
+                    hint=about(f"work on a new array (np.maximum(0, {name}), {name}.reshape(...)) instead of writing "
+                               f"into {name} ({name}[...] = ..., {name}.shape = ..., in-place operators).", "in_place"))
 
 
 class BackwardNumericalGradient(PlannedProperty):
@@ -399,7 +402,7 @@ class Averaging(PlannedProperty):
         loss, dx = loss_value(once), array_of(once, "dx", x.shape, "dx")
         loss2 = loss_value(twice)
         dx2 = array_of(twice, "dx", (2 * x.shape[0], x.shape[1]), "dx")
-        hint = "divide the summed loss and dx by N, the number of samples (x.shape[0])."
+        hint = about("divide the summed loss and dx by N, the number of samples (x.shape[0]).", "averaging")
         compare(loss2, loss, "Stacking the scores x on themselves (every sample twice) must not change "
                 "the loss, which is a mean over the samples; yours changed.", hint=hint)
         compare(dx2, np.vstack([dx, dx]) / 2, "Stacking the scores x on themselves (every sample twice) "
@@ -430,8 +433,8 @@ class Stability(PlannedProperty):
         require_ok(outcome, function)
         shifted = {"x": case["x"] + case["shift"][:, None], "y": case["y"]}
         expected = reference.call(function, shifted)
-        hint = ("subtract each row's maximum score before np.exp (x - x.max(axis=1, keepdims=True)): "
-                "exp of a score in the thousands overflows.") if function == SOFTMAX_LOSS else None
+        hint = about("subtract each row's maximum score before np.exp (x - x.max(axis=1, keepdims=True)): "
+                     "exp of a score in the thousands overflows.", "max_shift") if function == SOFTMAX_LOSS else None
         raw = np.asarray(outcome["loss"], float)
         if raw.size == 1 and not np.isfinite(float(raw.reshape(()))):
             raise Failure(f"With each row of scores shifted by thousands (by {show(case['shift'])}) the loss "
@@ -482,14 +485,14 @@ def reg_hint(case, loss, grads, ref_loss, ref_grads) -> str | None:
     for factor, words in ((0.0, "no regularization at all"), (1.0, "reg * sum(W**2)"), (0.5, "0.5 * reg * sum(W**2)"),
                           (2.0, "2 * reg * sum(W**2)")):
         if factor != scale and close(loss, data_loss + factor * penalty, rtol=1e-9):
-            return (f"your loss adds {words}; this course's loss adds {scale:g} * reg * (sum(W1**2) + sum(W2**2)) "
-                    f"(and its gradient {2 * scale:g} * reg * W to dW1 and dW2).")
+            return about(f"your loss adds {words}; this course's loss adds {scale:g} * reg * (sum(W1**2) + "
+                         f"sum(W2**2)) (and its gradient {2 * scale:g} * reg * W to dW1 and dW2).", "regularization")
     for factor in (0.0, 0.5, 1.0, 2.0):
         if factor != 2 * scale and all(
                 close(grads[w], ref_grads[w] + (factor - 2 * scale) * reg * case[w], rtol=1e-9) for w in ("W1", "W2")):
             what = "no regularization term" if factor == 0 else f"{factor:g} * reg * W"
-            return (f"your dW1 and dW2 get {what}; the derivative of {scale:g} * reg * sum(W**2) is "
-                    f"{2 * scale:g} * reg * W.")
+            return about(f"your dW1 and dW2 get {what}; the derivative of {scale:g} * reg * sum(W**2) is "
+                         f"{2 * scale:g} * reg * W.", "regularization")
     return None
 
 
@@ -528,7 +531,8 @@ def net_grad_hint(case, name, value, ref_grads) -> str | None:
         return None
     scale = reference.reg_scale()
     if case["reg"] and close(value, ref_grads[name] - 2 * scale * case["reg"] * case[name], rtol=1e-9):
-        return f"grads[{name!r}] lacks the regularization's gradient {2 * scale:g} * reg * {name}."
+        return about(f"grads[{name!r}] lacks the regularization's gradient {2 * scale:g} * reg * {name}.",
+                     "regularization")
     return None
 
 
