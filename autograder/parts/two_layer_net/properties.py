@@ -279,7 +279,8 @@ class ForwardInputsUnchanged(PlannedProperty):
 
     def judge(self, function, case, outcomes):
         (outcome,) = outcomes
-        require_ok(outcome, function)
+        if not outcome.get("ok"):
+            return  # an error is the other checks' concern (x not reshaped fails only 'flattens_inputs')
         for name, after in outcome["inputs"].items():
             before = case[name]
             after = np.asarray(after)
@@ -301,13 +302,13 @@ class BackwardNumericalGradient(PlannedProperty):
     max_examples = 6
 
     def explicit_cases(self, function):
-        if function == AFFINE_BACKWARD:
-            return [C.fixed_affine(40, (3, 2, 2), 3, True)]
+        if function == AFFINE_BACKWARD:  # 2-D x: inputs of more axes are 'flattens_inputs' alone
+            return [C.fixed_affine(40, (3, 4), 3, True)]
         return [C.fixed_relu(41, (3, 4), True)]
 
     def strategy(self, function, small=False):
         if function == AFFINE_BACKWARD:
-            return C.affine_cases(small=small, with_dout=True)
+            return C.affine_cases(extra_dims=(0, 0), small=small, with_dout=True)
         return C.relu_cases(small=small, with_dout=True)
 
     def numeric(self, function, case) -> dict:
