@@ -337,6 +337,7 @@ def _parse_formulations(table: object, fail) -> tuple[tuple[str, tuple], ...]:
 
 
 def _check_replacement(text: str, function: str, fail) -> None:
+    function = parts.function(function).name if function in FILE_OF_FUNCTION else function  # its Python name
     try:
         tree = ast.parse(textwrap.dedent(text))
     except SyntaxError as error:
@@ -347,9 +348,13 @@ def _check_replacement(text: str, function: str, fail) -> None:
 
 
 def locate_function(tree: ast.Module, function: str) -> ast.FunctionDef:
-    """The definition node of a graded function in a parsed graded file."""
+    """The definition node of a graded function (its id) in a parsed graded file."""
     body = tree.body
-    owner = CLASS_OF_FUNCTION.get(function)
+    try:
+        graded = parts.function(function)
+        function, owner = graded.name, graded.cls  # its Python name and class
+    except KeyError:
+        owner = None
     if owner is not None:
         classes = [n for n in body if isinstance(n, ast.ClassDef) and n.name == owner]
         if not classes:
