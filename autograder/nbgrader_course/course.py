@@ -5,8 +5,10 @@ The course folder gets
 - `nbgrader_config.py`: the course id, an exchange (under the course unless
   another path is given), the leak scan in `generate_assignment` and
   `release_assignment`, autograding by our engine instead of a kernel,
-  `Autograde.exclude_overwriting` for the graded modules, and `zip_collect`
-  set up for the file names of the common LMS downloads;
+  `Autograde.exclude_overwriting` for the graded modules, every submitted
+  notebook made inert before the formgrader or the feedback renders it
+  (`inert_notebook`), and `zip_collect` set up for the file names of the
+  common LMS downloads;
 - `source/linear_classifiers/`: the two notebooks (nbgrader source version,
   with one autograded cell per graded function added), the student stubs
   `cs231n/` and the public checks `tests/` with their `pytest.ini`, all from
