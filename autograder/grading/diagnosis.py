@@ -280,12 +280,15 @@ def _matches(module, function: str, observation: Observation) -> bool:
 # ------------------------------------------------------------------ structure
 
 
-def _loop_kind(source: str, function: str) -> str | None:
-    """What the no-loops check finds in a vectorized function, without its line number."""
-    from autograder.grading.properties.syntax import find_loop
-
-    reason = find_loop(source, function)
-    return None if reason is None else re.sub(r" at line \d+", "", reason)
+def _structure(function: str):
+    """How `function`'s part describes its loops (`structure.kind(source, function)`: what its
+    syntax checks find, without line numbers), or None when they do not judge its structure.
+    Two answers alike but for their loops are not the same mistake."""
+    part = parts.part_of(function)
+    if not (part.folder / "structure.py").is_file():
+        return None
+    structure = part.module("structure")
+    return structure.kind if function in structure.FUNCTIONS else None
 
 
 # ------------------------------------------------------------------ choosing the inputs
@@ -337,8 +340,9 @@ class _Matcher:
     def __init__(self, function: str, observations: list[Observation], student_source: str):
         self.function = function
         self.observations = observations
-        self.structural = function.endswith("_vectorized")
-        self.student_loops = _loop_kind(student_source, function) if self.structural else None
+        self.structure = _structure(function)
+        self.structural = self.structure is not None
+        self.student_loops = self.structure(student_source, function) if self.structural else None
 
     def reproduces(self, chosen: tuple[Mutant, ...]) -> bool | None:
         """True when the mutants `chosen` answer like the student everywhere; None if they do not apply.
@@ -364,11 +368,11 @@ class _Matcher:
 
 
     def loops_agree(self, chosen: tuple[Mutant, ...]) -> bool:
-        """Whether the mutants `chosen` (the reference: ()) loop where the student's vectorized
-        function loops (always, for a function that may loop)."""
+        """Whether the mutants `chosen` (the reference: ()) loop where the student's function
+        loops (always, for a function whose loops are not judged)."""
         if not self.structural:
             return True
-        return (_mutant_loops(chosen, self.function) if chosen else None) == self.student_loops
+        return _mutant_loops(chosen, self.function) == self.student_loops
 
     def explained_parts(self, chosen: tuple[Mutant, ...]) -> int:
         """How many parts of the student's first deviating answer (the loss, dW, ...) the mutants
@@ -394,9 +398,15 @@ def _parts(answer: dict) -> dict:
             for name in ("loss", "dW", "y", "history", "W") if name in entry}
 
 
-@functools.cache
 def _mutant_loops(chosen: tuple[Mutant, ...], function: str) -> str | None:
-    return _loop_kind(_mutated(chosen)[1], function)
+    return _mutant_loops_for(chosen, function, current())
+
+
+@functools.cache
+def _mutant_loops_for(chosen: tuple[Mutant, ...], function: str, formulation: Formulation) -> str | None:
+    """The loops of the mutants `chosen` of `function` (of the reference when none)."""
+    source = _mutated(chosen)[1] if chosen else _reference_source(FILE_OF_FUNCTION[function], formulation)
+    return _structure(function)(source, function)
 
 
 def _reference_loaded(relative: str):
