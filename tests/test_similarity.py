@@ -6,6 +6,7 @@ Each class holds the sources, two untouched stubs and disguised copies
 (tests/similarity_disguises.py).
 """
 
+import html
 import random
 
 import numpy as np
@@ -275,4 +276,4 @@ def test_a_diluted_one_file_copy_is_flagged_by_its_function_alone(tmp_path):
     assert ",true,svm_loss_vectorized," in row
     page = html_text(comparison)
     assert "by svm_loss_vectorized" in page and 'id="function-thresholds"' in page
-    assert comparison.function_thresholds["svm_loss_vectorized"].explanation() in page
+    assert html.escape(comparison.function_thresholds["svm_loss_vectorized"].explanation()) in page
