@@ -25,6 +25,8 @@ SM_CORRECT = "dscores[rows, y] -= 1"
 MADE_FOR = {
     "relation_reg_half_convention": ("softmax_loss_vectorized", [
         (SM_LOSS, SM_LOSS.replace("+ reg *", "+ 0.5 * reg *")), (SM_GRAD, SM_GRAD.replace("2 * reg", "reg"))]),
+    "relation_reg_double_convention": ("softmax_loss_vectorized", [
+        (SM_LOSS, SM_LOSS.replace("+ reg *", "+ 2 * reg *")), (SM_GRAD, SM_GRAD.replace("2 * reg", "4 * reg"))]),
     "relation_no_reg": ("softmax_loss_vectorized", [
         (SM_LOSS, SM_LOSS.replace(" + reg * np.sum(W * W)", "")), (SM_GRAD, SM_GRAD.replace(" + 2 * reg * W", ""))]),
     "relation_gradient_not_computed": ("softmax_loss_vectorized", [(SM_GRAD, "dW = np.zeros_like(W)")]),

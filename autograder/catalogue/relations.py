@@ -257,6 +257,10 @@ RULES: tuple[Rule, ...] = (
         f"Your regularization is half of this assignment's: your loss adds {reg_loss_text(c, HALF)} and your dW "
         f"{reg_gradient_text(c, HALF)} (another handout's convention); here the loss adds {c.reg_text} and dW "
         f"{c.reg_gradient_text}."), REG),
+    Rule("relation_reg_double_convention", (("loss_reg", TWICE), ("grad_reg", TWICE)), lambda kind, c: (
+        f"Your regularization is twice this assignment's: your loss adds {reg_loss_text(c, TWICE)} and your dW "
+        f"{reg_gradient_text(c, TWICE)} (another handout's convention); here the loss adds {c.reg_text} and dW "
+        f"{c.reg_gradient_text}."), REG),
     Rule("relation_no_reg", (("loss_reg", ZERO), ("grad_reg", ZERO)), lambda kind, c: (
         f"Your function ignores reg: the loss must add {c.reg_text} and dW its gradient {c.reg_gradient_text}."),
         REG),
