@@ -550,6 +550,8 @@ CRASHES = {
     "crash_missing_module": "Imports a package the grader does not have (tqdm, past.builtins, ...).",
     "crash_name_from_other_function": "Uses a variable that only another function defines: NameError.",
     "crash_undefined_name": "Uses a name the file never defines (a notebook variable?): NameError.",
+    "crash_max_for_maximum": "np.max(0, x) (a maximum along the axis x) where np.maximum(0, x) is meant.",
+    "crash_ten_classes": "The number of classes written as 10 (CIFAR-10's): an error for any other number.",
 }
 """The crash diagnoses and what they stand for (instructors' words)."""
 
@@ -562,6 +564,10 @@ PYTHON2_NAMES = {
 }
 _NAME_ERROR = re.compile(r"NameError: name '([A-Za-z_][A-Za-z0-9_]*)' is not defined")
 _MISSING_MODULE = re.compile(r"ModuleNotFoundError: No module named '([A-Za-z0-9_.]+)'")
+_MAX_FOR_MAXIMUM = re.compile(r"np\.a?max\(\s*0\s*,")
+_MAX_ERRORS = ("only integer scalar arrays can be converted to a scalar index", "AxisError", "TypeError: 'float' object")
+_TEN = re.compile(r"(?<![\w.])10(?![\w.])")
+_SHAPE_ERRORS = ("could not be broadcast", "out of bounds", "cannot reshape", "shapes", "mismatch")
 
 
 def _names_bound_in(source: str) -> tuple[dict[str, set[str]], set[str]]:
@@ -594,8 +600,9 @@ def diagnose_crash(error: str, source: str = "", function: str | None = None) ->
     """A diagnosis of an error text from the child (an import or a call), or None.
 
     Recognises Python 2 code (`print x`, `xrange`), a name the function uses but that
-    is only defined in another function or nowhere in the file, and an import of a
-    package the grader does not have.
+    is only defined in another function or nowhere in the file, an import of a
+    package the grader does not have, np.max(0, x) written for np.maximum(0, x), and a
+    number of classes written as 10 (the error's line of code and its message both say 10).
     """
     text = str(error)
     if "Missing parentheses in call to 'print'" in text:
@@ -612,6 +619,16 @@ def diagnose_crash(error: str, source: str = "", function: str | None = None) ->
         return Diagnosis("crash_missing_module", (
             f"your file imports `{package}`, which the grader does not have{extra}; graded code may "
             "use numpy and Python's standard library only, so remove that import."))
+    lines = [line.strip() for line in text.strip().splitlines() if line.strip()]
+    last, code = (lines[-1] if lines else ""), (lines[-2] if len(lines) > 1 else "")
+    if any(e in last for e in _MAX_ERRORS) and _MAX_FOR_MAXIMUM.search(code):
+        return Diagnosis("crash_max_for_maximum", (
+            "np.max(0, x) is the maximum along the axis x, so it fails on an array x; the elementwise maximum of 0 "
+            "and each entry of x, max(0, x), is np.maximum(0, x)."))
+    if any(e in last for e in _SHAPE_ERRORS) and _TEN.search(last) and _TEN.search(code):
+        return Diagnosis("crash_ten_classes", (
+            "your code has the number of classes written as 10 (CIFAR-10's), but the grader also checks other "
+            "numbers of classes: take it from the data, e.g. num_classes = W.shape[1]."))
     name_error = _NAME_ERROR.search(text)
     if name_error:
         name = name_error.group(1)

@@ -11,7 +11,6 @@ or shows only the part of it that is not about that topic (`Hint.otherwise`).
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
 
 TOPICS = {
     "regularization": "how the regularization enters the loss or dW (missing, scaled, divided by N)",
@@ -32,22 +31,24 @@ TOPICS = {
 """Every hint topic, and what a hint on it is about (catalogue entries name them in `covers`)."""
 
 
-@dataclass(frozen=True)
-class Hint:
-    """A hint's text, its topics, and what remains of it once a diagnosis covers them."""
+class Hint(str):
+    """A hint's text (it is that string), its topics, and what remains of it once a
+    diagnosis covers them (`otherwise`: the hint to show instead; None: no hint at all)."""
 
-    text: str
-    topics: frozenset[str] = frozenset()
-    otherwise: str | None = None
-    """The hint to show instead when a diagnosis covers its topics (None: no hint at all)."""
+    topics: frozenset[str]
+    otherwise: str | None
 
-    def __post_init__(self):
-        unknown = set(self.topics) - set(TOPICS)
+    def __new__(cls, text: str, topics=frozenset(), otherwise: str | None = None):
+        unknown = set(topics) - set(TOPICS)
         if unknown:
             raise ValueError(f"unknown hint topics {sorted(unknown)}")
+        hint = super().__new__(cls, text)
+        hint.topics, hint.otherwise = frozenset(topics), otherwise
+        return hint
 
-    def __str__(self) -> str:
-        return self.text
+    @property
+    def text(self) -> str:
+        return str.__str__(self)
 
 
 def about(text: str | None, *topics: str, otherwise: str | None = None) -> Hint | None:
