@@ -14,7 +14,6 @@ from pathlib import Path
 import pytest
 
 from autograder.batch.class_report import report_html, summarise_checks
-from autograder.catalogue import relations
 from autograder.catalogue.mutants import (
     CatalogueError,
     Edit,
@@ -26,6 +25,7 @@ from autograder.catalogue.mutants import (
 )
 from autograder.grading import diagnosis, grade_submission
 from autograder.grading.diagnosis import CRASHES, LINE_PREFIX, diagnose_crash
+from autograder.parts.linear_classifiers import relations
 from autograder.paths import solutions_dir
 from autograder.report.results import deterministic_view, dumps, to_results, validate
 
@@ -257,7 +257,7 @@ def test_diagnosis_does_not_depend_on_what_this_process_cached_before(tmp_path):
     folder = with_mutants(tmp_path, "pair", a, b)
     first = dumps(deterministic_view(to_results(grade_submission(folder, functions=(a.function,)))))
     diagnosis._mutated_for.cache_clear()
-    diagnosis._mutant_loops.cache_clear()
+    diagnosis._mutant_loops_for.cache_clear()
     second = dumps(deterministic_view(to_results(grade_submission(folder, functions=(a.function,)))))
     assert first == second and LINE_PREFIX in first
 

@@ -1,16 +1,16 @@
-"""Diagnosis by relation (`autograder.catalogue.relations`): each rule on a submission made for
+"""Diagnosis by relation (`autograder.parts.linear_classifiers.relations`): each rule on a submission made for
 it, never on the reference; compositions of a catalogue mutant and a relation; nothing said
 when two explanations fit; one voice (no hint repeats the diagnosis)."""
 
 import numpy as np
 import pytest
 
-from autograder.catalogue import relations
 from autograder.catalogue.mutants import Edit, Mutant, apply_mutant, load_catalogue, materialise
 from autograder.formulation import Formulation, current
 from autograder.grading import diagnosis, grade_submission
 from autograder.grading.diagnosis import LINE_PREFIX
 from autograder.grading.hints import shared_formulas
+from autograder.parts.linear_classifiers import relations
 
 BUGS = {m.id: m for m in load_catalogue()}
 

@@ -34,7 +34,6 @@ from dataclasses import dataclass
 import numpy as np
 
 from autograder import parts
-from autograder.catalogue import relations
 from autograder.catalogue.mutants import (
     FILE_OF_FUNCTION,
     CatalogueError,
@@ -68,7 +67,7 @@ whose mutants each explain part of the student's first wrong answer first."""
 common (an unaveraged loss and 0.5 * reg); `train` and `predict` are matched one mistake
 at a time (replaying training runs for every pair would cost too much for what it finds)."""
 COMPOSE_BUDGET = 40
-"""Mutants tried at most, each with every relation (`autograder.catalogue.relations`), when
+"""Mutants tried at most, each with every relation (a part's `relations` module), when
 neither a mutant, nor a pair, nor a relation to the reference explains a loss function."""
 _PRIVATE_PREFIX = "_autograder_mutant_"
 
@@ -482,8 +481,15 @@ def _match_catalogue(matcher: _Matcher) -> list[Diagnosis]:
 # ------------------------------------------------------------------ relations
 
 
+def _relations(function: str):
+    """The relations module of `function`'s part (`relations.py` in its folder: the simple
+    relations to the right answer it recognises), or None when the part has none."""
+    part = parts.part_of(function)
+    return part.module("relations") if (part.folder / "relations.py").is_file() else None
+
+
 def _relation_diagnoses(function: str, factors) -> list[Diagnosis] | None:
-    found = relations.describe(function, factors, current())
+    found = _relations(function).describe(function, factors, current())
     return None if found is None else [Diagnosis(d.id, d.text, d.covers) for d in found]
 
 
@@ -497,20 +503,21 @@ def _explanations(matcher: _Matcher, parts_of) -> set:
         if parts is None:
             return set()
         cases.append((parts, observation.answer))
-        if k == 0 and not relations.explanations(cases, _same_outcome):
+        if k == 0 and not _relations(matcher.function).explanations(cases, _same_outcome):
             return set()
-    return relations.explanations(cases, _same_outcome)
+    return _relations(matcher.function).explanations(cases, _same_outcome)
 
 
 def _match_relations(matcher: _Matcher, mutants: list[Mutant]) -> list[Diagnosis]:
-    """The relation (`autograder.catalogue.relations`) between the student's answers and the
+    """The relation (the part's `relations` module) between the student's answers and the
     reference's, or a catalogue mutant's plus a relation, when exactly one explains them all.
 
     The reference is tried first: one explanation there is the diagnosis, several are
     nothing. Then each mutant (at most COMPOSE_BUDGET, those that explain most of the first
     wrong answer first): the diagnosis when exactly one mutant and one combination fit.
     """
-    if not relations.knows(matcher.function) or not matcher.observations:
+    relations = _relations(matcher.function)
+    if relations is None or not relations.knows(matcher.function) or not matcher.observations:
         return []
     course = current()
     if matcher.loops_agree(()):

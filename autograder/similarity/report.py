@@ -304,7 +304,7 @@ is the mean of its best function and of all functions pooled. Highlighted:
 
 
 def _reasons(comparison: Comparison, p: int) -> str:
-    """What raised pair p's flag, in words: 'by score', 'by svm_loss_vectorized', ..."""
+    """What raised pair p's flag, in words: 'by score', or 'by' and the graded function's name."""
     return "by " + ", ".join(comparison.flagged_by(p))
 
 
