@@ -18,6 +18,7 @@ from autograder.grading.properties.base import Property, close
 from autograder.grading.properties.syntax import tampers_with_tracing
 from autograder.parts.knn import cases as K
 from autograder.parts.knn import reference
+from autograder.parts.knn.harness import CS231N_SIZE
 from autograder.parts.knn.hints import distance_hint, label_hint
 from autograder.parts.knn.syntax import SyntaxProblem, loops_of
 
@@ -281,7 +282,7 @@ class Speed(Property):
     title = "fast at CS231n's size"
     functions = (NONE,)
     shrinkable = False
-    size = "500 test and 5000 training images of 3072 pixels"
+    size = "{num_test} test and {num_train} training images of {dim} pixels".format(**CS231N_SIZE)
 
     def run(self, ctx, function, begun=None):
         tampering = tampers_with_tracing(ctx.source(function))
