@@ -237,8 +237,8 @@ def test_the_engine_grades_the_reference_30_and_the_stub_0(knn_course, tmp_path)
 
 SAME_ANSWERS = {"knn_one_loop_has_two_loops", "knn_no_loops_calls_one_loop", "knn_no_loops_three_dimensional_broadcast"}
 """Entries whose every answer is the reference's (a loop too many, a 61 GB temporary): the loop and
-speed checks catch them, but answers cannot tell them apart, so no diagnosis names them yet (the
-diagnosis compares loops on the syntax tree for top-level functions only)."""
+speed checks catch them, and the diagnosis tells them apart by their structure (the part's
+structure.py: their loops, a difference broadcast over both sets of images)."""
 
 
 def test_every_catalogue_entry_is_caught_and_diagnosed_through_the_child(knn_course):
@@ -247,8 +247,8 @@ def test_every_catalogue_entry_is_caught_and_diagnosed_through_the_child(knn_cou
     assert not survivors
     assert all(row.score < row.max_score for row in rows)
     misdiagnosed = {row.mutant.id: row.misdiagnosed for row in rows if row.misdiagnosed}
-    assert set(misdiagnosed) == SAME_ANSWERS, misdiagnosed
-    assert all(why == "no mistake was recognised" for why in misdiagnosed.values())  # never another's
+    assert not misdiagnosed, misdiagnosed
+    assert SAME_ANSWERS <= {row.mutant.id for row in rows if row.diagnoses == (row.mutant.id,)}
     assert not [row.mutant.id for row in rows if row.repeated]
 
 
