@@ -193,3 +193,9 @@ def test_sentences_follow_the_course_formulation():
     l1 = relations.describe("softmax_loss_vectorized", relations.Factors(grad_reg=relations.HALF),
                             Formulation(reg_kind="l1"))
     assert "0.5 * reg * sign(W)" in l1[0].text and "reg * sum(|W|)" in l1[0].text
+
+
+def test_instructors_read_what_a_relation_stands_for():
+    """The class report names each recognised mistake with `diagnosis.describe`."""
+    assert diagnosis.describe("relation_reg_half_convention").startswith("Your regularization is half")
+    assert diagnosis.describe("relation_no_such_rule") == "relation_no_such_rule"

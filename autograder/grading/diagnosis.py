@@ -546,7 +546,7 @@ def describe(diagnosis_id: str) -> str:
     if diagnosis_id in CRASHES:
         return CRASHES[diagnosis_id]
     found = next((m for m in _bundled() if m.id == diagnosis_id), None)
-    return found.description if found else diagnosis_id
+    return found.description if found else relations.description(diagnosis_id) or diagnosis_id
 
 
 # ------------------------------------------------------------------ crashes
