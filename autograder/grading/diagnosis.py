@@ -546,7 +546,13 @@ def describe(diagnosis_id: str) -> str:
     if diagnosis_id in CRASHES:
         return CRASHES[diagnosis_id]
     found = next((m for m in _bundled() if m.id == diagnosis_id), None)
-    return found.description if found else relations.description(diagnosis_id) or diagnosis_id
+    if found:
+        return found.description
+    for name in parts.available():  # a relation's id: its part's relations module describes it
+        part = parts.get(name)
+        if (part.folder / "relations.py").is_file() and (said := part.module("relations").description(diagnosis_id)):
+            return said
+    return diagnosis_id
 
 
 # ------------------------------------------------------------------ crashes
