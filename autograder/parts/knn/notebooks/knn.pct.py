@@ -354,9 +354,9 @@ for fold in range(num_folds):
     fold_classifier = KNearestNeighbor()
     fold_classifier.train(X_fold_train, y_fold_train)
     fold_dists = fold_classifier.compute_distances_no_loops(X_train_folds[fold])
-    for k in k_choices:
-        predicted = fold_classifier.predict_labels(fold_dists, k=k)
-        k_to_accuracies.setdefault(k, []).append(float(np.mean(predicted == y_train_folds[fold])))
+    for k_value in k_choices:
+        predicted = fold_classifier.predict_labels(fold_dists, k=k_value)
+        k_to_accuracies.setdefault(k_value, []).append(float(np.mean(predicted == y_train_folds[fold])))
 ### END SOLUTION
 
 # Print out the computed accuracies
