@@ -163,3 +163,14 @@ def test_the_notebook_runs_on_the_digits_against_the_reference(course, tmp_path,
     assert accuracy > 0.9
     assert out["tln-solver-plot"][1] == 1 and out["tln-visualise"][1] == 1
     assert seconds < 60
+
+
+def test_feedback_is_the_same_every_run(course, tmp_path):
+    chosen = [e for e in T.entries("catalogue.toml") if e["id"] in ("tln_relu_backward_dout_mask", "tln_net_reg_no_half")]
+    folders = {e["id"]: T.entry_folder(tmp_path / "subs" / e["id"], e) for e in chosen}
+    first = grade_batch(course, folders, tmp_path / "first")
+    second = grade_batch(course, folders, tmp_path / "second")
+    for name in folders:
+        assert [(t["name"], t["score"], t["output"]) for t in first[name]["tests"]] == \
+               [(t["name"], t["score"], t["output"]) for t in second[name]["tests"]]
+        assert any("Likely mistake" in t["output"] or "Hint" in t["output"] for t in first[name]["tests"])
