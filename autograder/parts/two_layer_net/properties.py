@@ -476,6 +476,11 @@ def net_answer(outcome: dict, case: dict) -> tuple[float, dict]:
     return loss, grads
 
 
+def times(factor: float, term: str) -> str:
+    """`factor * term` as a student writes it: `reg * W` for a factor of 1."""
+    return term if factor == 1 else f"{factor:g} * {term}"
+
+
 def reg_hint(case, loss, grads, ref_loss, ref_grads) -> str | None:
     reg = case["reg"]
     if not reg:
@@ -487,13 +492,13 @@ def reg_hint(case, loss, grads, ref_loss, ref_grads) -> str | None:
                           (2.0, "2 * reg * sum(W**2)")):
         if factor != scale and close(loss, data_loss + factor * penalty, rtol=1e-9):
             return about(f"your loss adds {words}; this course's loss adds {scale:g} * reg * (sum(W1**2) + "
-                         f"sum(W2**2)) (and its gradient {2 * scale:g} * reg * W to dW1 and dW2).", "regularization")
+                         f"sum(W2**2)) (and its gradient {times(2 * scale, 'reg * W')} to dW1 and dW2).", "regularization")
     for factor in (0.0, 0.5, 1.0, 2.0):
         if factor != 2 * scale and all(
                 close(grads[w], ref_grads[w] + (factor - 2 * scale) * reg * case[w], rtol=1e-9) for w in ("W1", "W2")):
-            what = "no regularization term" if factor == 0 else f"{factor:g} * reg * W"
+            what = "no regularization term" if factor == 0 else times(factor, "reg * W")
             return about(f"your dW1 and dW2 get {what}; the derivative of {scale:g} * reg * sum(W**2) is "
-                         f"{2 * scale:g} * reg * W.", "regularization")
+                         f"{times(2 * scale, 'reg * W')}.", "regularization")
     return None
 
 
@@ -532,7 +537,7 @@ def net_grad_hint(case, name, value, ref_grads) -> str | None:
         return None
     scale = reference.reg_scale()
     if case["reg"] and close(value, ref_grads[name] - 2 * scale * case["reg"] * case[name], rtol=1e-9):
-        return about(f"grads[{name!r}] lacks the regularization's gradient {2 * scale:g} * reg * {name}.",
+        return about(f"grads[{name!r}] lacks the regularization's gradient {times(2 * scale, 'reg * ' + name)}.",
                      "regularization")
     return None
 
@@ -659,7 +664,7 @@ class NetRegularization(PlannedProperty):
         for name in PARAMS:
             extra = 2 * scale * reg * case[name] if name in ("W1", "W2") else np.zeros_like(case[name])
             compare(grads[name] - grads0[name], extra, f"grads[{name!r}] with reg = {reg:g} minus grads[{name!r}] with "
-                    f"reg = 0 must be {f'{2 * scale:g} * reg * {name}' if name in ('W1', 'W2') else 'zero'}.",
+                    f"reg = 0 must be {times(2 * scale, 'reg * ' + name) if name in ('W1', 'W2') else 'zero'}.",
                     hint or None)
 
     def describe(self, function, case):
