@@ -1,51 +1,73 @@
 """`autograder demo`: grade a bundled sample class end to end and print the gradebook.
 
 The class is made on the spot from what the package ships: the reference solution,
-the untouched student stubs, and students who each made one typical mistake from
-the bug catalogue. Each submission is graded exactly as `autograder grade` would,
-results.json files are written, and the gradebook and one student's feedback are
-printed.
+the untouched student stubs, and the students each part of the course declares
+(`[[demo]]` in its part.toml), who each made one typical mistake from its bug
+catalogue. Each submission is graded exactly as `autograder grade` would, results.json
+files are written, and the gradebook and what one student reads are printed. With
+`--all-parts` the class does every part of the assignment, whatever course.toml selects
+(the course's formulation is kept): its material is built on the spot beside the class.
 """
 
+import os
 import shutil
 import tempfile
 from pathlib import Path
 
 import click
 
-SAMPLE_CLASS = (
-    ("ada", None, "the reference solution"),
-    ("bruno", "stubs", "the untouched stubs"),
-    ("chen", "svm_vec_half_reg_convention", "0.5 * reg in the vectorized SVM"),
-    ("dara", "softmax_vec_no_max_shift", "no max subtraction in the vectorized Softmax"),
-    ("emeka", "train_labels_sampled_separately", "labels sampled apart from rows"),
-    ("fatima", "predict_argmax_over_samples", "argmax over axis 0 in predict"),
-    ("goran", "svm_vec_calls_naive", "the vectorized SVM calls the naive one"),
-)
-
 
 def build_class(dest: Path) -> list[tuple[str, Path, str]]:
-    """Write the sample class's submission folders under `dest`."""
-    from autograder.catalogue.mutants import catalogue_path, load_mutants, materialise
+    """Write the sample class's submission folders under `dest`: (name, folder, what)."""
+    from autograder import parts
+    from autograder.catalogue.mutants import load_catalogue, materialise
     from autograder.paths import assignment_dir
 
-    mutants = {m.id: m for m in load_mutants(catalogue_path())}
-    students = []
-    for name, source, what in SAMPLE_CLASS:
-        folder = dest / name
-        if source == "stubs":
-            shutil.copytree(assignment_dir() / "cs231n", folder / "cs231n",
-                            ignore=shutil.ignore_patterns("__pycache__"))
-        else:
-            materialise(mutants[source] if source else None, folder)
-        students.append((name, folder, what))
+    mutants = {m.id: m for m in load_catalogue()}
+    students = [("ada", materialise(None, dest / "ada"), "the reference solution")]
+    shutil.copytree(assignment_dir() / "cs231n", dest / "bruno" / "cs231n", ignore=shutil.ignore_patterns("__pycache__"))
+    students.append(("bruno", dest / "bruno", "the untouched stubs"))
+    for part in parts.selected():
+        for student in part.demo:
+            students.append((student.name, materialise(mutants[student.mutant], dest / student.name), student.what))
     return students
+
+
+def featured() -> tuple[str, str] | None:
+    """(student, property) whose feedback the demo prints: the first one a part features."""
+    from autograder import parts
+
+    return next(((s.name, s.featured) for part in parts.selected() for s in part.demo if s.featured), None)
+
+
+def all_parts_material(dest: Path) -> Path:
+    """A material folder (solutions, release, course.toml) for every part of the assignment, with
+    the course's formulation: `autograder build` run into it."""
+    import dataclasses
+
+    from autograder import parts
+    from autograder.formulation import current
+    from autograder.paths import assignment_dir, solutions_dir
+    from autograder.release.course_build import build_release
+
+    if dest.exists():
+        shutil.rmtree(dest)
+    shutil.copytree(solutions_dir(), dest / "solutions", ignore=shutil.ignore_patterns("__pycache__"))
+    shutil.copytree(assignment_dir(), dest / "assignment", ignore=shutil.ignore_patterns("__pycache__", "*.ipynb"))
+    course = dataclasses.replace(current(), parts=tuple(sorted(parts.available())))
+    (dest / "course.toml").write_text(course.to_toml(), encoding="utf-8")
+    os.environ["AUTOGRADER_MATERIAL"] = str(dest)
+    build_release(check=False, quiet=True)
+    return dest
 
 
 @click.command("demo")
 @click.option("--out", type=click.Path(path_type=Path, file_okay=False), default=None,
               help="Keep the class and its results.json files here (default: a temporary folder).")
-def demo_command(out: Path | None) -> None:
+@click.option("--all-parts", is_flag=True,
+              help="A class doing every part of the assignment (kNN, the linear classifiers, the two-layer "
+                   "net), whatever course.toml selects.")
+def demo_command(out: Path | None, all_parts: bool) -> None:
     """Grade a bundled sample class end to end and print the gradebook."""
     from rich.console import Console
 
@@ -55,6 +77,9 @@ def demo_command(out: Path | None) -> None:
 
     console = Console()
     root = out or Path(tempfile.mkdtemp(prefix="autograder-demo-"))
+    if all_parts:
+        with console.status("building the material of every part..."):
+            all_parts_material(root / "material")
     submissions = root / "submissions"
     if submissions.exists():
         shutil.rmtree(submissions)
@@ -68,10 +93,13 @@ def demo_command(out: Path | None) -> None:
     console.print(gradebook_table([r for r, _ in reports], title="Sample class gradebook"))
     for report, what in reports:
         console.print(f"  {report.submission}: {what}")
-    chen = next(r for r, _ in reports if r.submission == "chen")
-    failed = next(t for t in chen.tests if t.property == "regularization" and t.status == "failed")
-    console.rule(f"What chen reads for '{failed.name}'", align="left")
-    console.print(failed.output, markup=False, highlight=False)
+    shown = featured()
+    if shown is not None:
+        student, prop = shown
+        report = next(r for r, _ in reports if r.submission == student)
+        failed = next(t for t in report.tests if t.property == prop and t.status == "failed")
+        console.rule(f"What {student} reads for '{failed.name}'", align="left")
+        console.print(failed.output, markup=False, highlight=False)
     console.print(f"\nSubmissions and results.json files: {root}")
     if out is None:
         console.print("(a temporary folder; pass --out DIR to keep them somewhere else)")

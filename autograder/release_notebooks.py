@@ -88,26 +88,20 @@ def notebook_context(form: Formulation) -> dict:
     """The names a notebook source may use: the formulation's fields and words, and a few numbers.
 
     Every public property of `Formulation` is available under its own name
-    (`reg_text`, `svm_term_text`, `svm_loss_at_zero_text`, ...), so what the
-    formulation module learns to say, the notebooks can say.
+    (`reg_text`, ...), so what the formulation module learns to say, the notebooks can
+    say; a part adds its own names (its module `notebook_context`) and its course keys.
     """
     context = {field.name: getattr(form, field.name) for field in dataclasses.fields(form)}
     for name, member in vars(Formulation).items():
         if isinstance(member, property) and not name.startswith("_"):
             context[name] = getattr(form, name)
-    context.update(
-        hinge=form.svm_loss == "hinge",
-        squared_hinge=form.svm_loss == "squared_hinge",
-        l1=form.reg_kind == "l1",
-        l2=form.reg_kind == "l2",
-        # One wrong class's loss at W = 0, and the whole SVM loss at W = 0 for 10 classes.
-        svm_class_loss_at_zero=f"{form.svm_loss_at_zero(2):g}",
-        svm_loss_at_zero_10=f"{form.svm_loss_at_zero(10):g}",
-    )
     from autograder import parts
 
-    for name in form.parts:  # the other parts' own course keys: `<part>_<key>`
-        for option in parts.get(name).options:
+    for name in form.parts:
+        part = parts.get(name)
+        if (part.folder / "notebook_context.py").is_file():  # a part's own words and numbers
+            context.update(part.module("notebook_context").context(form))
+        for option in part.options:  # the part's own course keys: `<part>_<key>`
             context[f"{name}_{option.key}"] = form.option(name, option.key)
     return context
 

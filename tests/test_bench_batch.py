@@ -12,5 +12,5 @@ def test_bench_batch_runs_quick():
                                check=False, timeout=300)
     assert completed.returncode == 0, completed.stdout + completed.stderr
     for expected in ("class: 4 submissions", "numpy import floor", "per submission", "throughput",
-                     "ratio per submission / numpy import", "nbgrader autograde"):
+                     "ratio per submission / numpy import", "nbgrader autograde", "every part (kNN"):
         assert expected in completed.stdout, completed.stdout

@@ -37,8 +37,8 @@ from autograder.formulation import Formulation
 from autograder.paths import solutions_dir
 
 GRADED_FILES = parts.graded_files()  # the linear classifiers' (the default course)
-DEFAULT_FUNCTIONS = {f.id: f.file for f in parts.selected_functions()}
-"""The graded functions of the default course (other parts' functions are in FILE_OF_FUNCTION too)."""
+LINEAR = {f.id: f.file for f in parts.get("linear_classifiers").functions}
+"""The default course's functions (FILE_OF_FUNCTION holds every available part's)."""
 VARIANTS_PATH = Path(__file__).resolve().parent / "corpus" / "correct_variants.toml"
 # The entries written for the default formulation, which this checkout's reference follows
 # (the others are applied and graded per formulation in test_formulations.py).
@@ -400,7 +400,7 @@ def _differences(run, key: str, function: str) -> list[str]:
 def test_catalogue_is_large_and_spread_over_all_functions():
     assert len(MUTANTS) >= 30
     per_function = Counter(m.function for m in MUTANTS)
-    assert set(per_function) == set(DEFAULT_FUNCTIONS)
+    assert set(per_function) == set(LINEAR)
     assert min(per_function.values()) >= 3, per_function
     assert all(m.is_buggy for m in MUTANTS), "every bug names the properties that catch it"
     assert catalogue_path() == parts.get("linear_classifiers").folder / "catalogue.toml"
@@ -409,20 +409,18 @@ def test_catalogue_is_large_and_spread_over_all_functions():
 def test_variant_corpus_is_correct_only_and_ids_are_distinct():
     assert len(VARIANTS) >= 12
     assert not [v.id for v in VARIANTS if v.is_buggy]
-    assert set(Counter(v.function for v in VARIANTS)) == set(DEFAULT_FUNCTIONS)
+    assert set(Counter(v.function for v in VARIANTS)) == set(LINEAR)
     assert not {m.id for m in MUTANTS} & {v.id for v in VARIANTS}
 
 
 def test_function_files_agree_with_rubric_and_graded_files():
     rubric = rubric_properties()
-    assert set(DEFAULT_FUNCTIONS) <= set(rubric)
-    assert set(DEFAULT_FUNCTIONS) <= set(FILE_OF_FUNCTION)
-    assert set(DEFAULT_FUNCTIONS.values()) == set(GRADED_FILES)
+    assert set(rubric) == set(FILE_OF_FUNCTION)
+    assert {FILE_OF_FUNCTION[function] for function in LINEAR} == set(GRADED_FILES)
     with open(parts.get("linear_classifiers").rubric_path, "rb") as handle:
         tables = tomllib.load(handle)
-    for function, path in DEFAULT_FUNCTIONS.items():
-        assert FILE_OF_FUNCTION[function] == path
-        assert tables[function]["file"] == path
+    for function, path in LINEAR.items():
+        assert tables[function]["file"] == path == FILE_OF_FUNCTION[function]
 
 
 @pytest.mark.parametrize("mutant", MUTANTS + VARIANTS, ids=lambda m: m.id)

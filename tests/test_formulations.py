@@ -22,10 +22,10 @@ from click.testing import CliRunner
 from autograder.catalogue.audit import audit
 from autograder.catalogue.mutants import apply_mutant, catalogue_path, load_mutants, materialise
 from autograder.cli import main
-from autograder.formulation import SOLUTION_SLOTS, Formulation, use
+from autograder.formulation import Formulation, use
 from autograder.paths import assignment_dir, material_root, solutions_dir
 from autograder.release import public_check_files
-from autograder.release.course_solutions import render_text, rendered_source
+from autograder.release.course_solutions import render_text, rendered_source, solution_slots
 
 MATRIX = (
     Formulation(),
@@ -61,7 +61,7 @@ def test_the_default_course_file_states_the_defaults_and_renders_todays_files():
 
     assert (material_root() / "course.toml").is_file()
     assert load() == Formulation()
-    for relative in SOLUTION_SLOTS:
+    for relative in solution_slots():
         text = (solutions_dir() / relative).read_text(encoding="utf-8")
         assert render_text(text, relative, Formulation()) == text
     for relative, data in public_check_files.render_all(Formulation()).items():

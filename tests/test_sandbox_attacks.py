@@ -19,6 +19,7 @@ points and put the secret in the feedback. Attacks that need a layer to be harml
 """
 
 import ast
+import base64
 import hashlib
 import json
 import os
@@ -31,7 +32,7 @@ import pytest
 
 from autograder.grading import grade_submission
 from autograder.grading.rubric import load_rubric
-from autograder.paths import solutions_dir
+from autograder.paths import assignment_dir, solutions_dir
 from autograder.report.results import dumps, to_results, write_results
 from autograder.sandbox import process
 from autograder.sandbox.process import Limits
@@ -772,3 +773,164 @@ def test_plain_fallback_without_os_layers_still_grades_and_times_out(tmp_path, m
     assert_scores(scores, zero=["svm_loss_naive", "predict"])
     process.release_standby()
 
+
+
+# --------------------------------------------------------------------------- student text reaching the instructor
+
+TERMINAL_ATTACK = ("\x1b]0;window title set by a student\x07\x1b[2J\x1b[H"  # title, clear the screen
+                   "\x1b]8;;https://attacker.invalid/\x1b\\click here\x1b]8;;\x1b\\"  # an OSC 8 hyperlink
+                   "\rlooks fine \u202egnp.exe\x9b31m\x7f")  # overwrite the line, bidi override, C1 CSI, DEL
+HOSTILE_NAME = "eve\x1b]0;owned\x07\u202eexe.txt"
+
+
+def raw_control_characters(text: str) -> list[str]:
+    """Every character of `text` that a terminal or a viewer would act on rather than show."""
+    return [c for c in text if (ord(c) < 0x20 and c not in "\n\t") or 0x7f <= ord(c) <= 0x9f
+            or c in "\u061c\u200e\u200f" or 0x202a <= ord(c) <= 0x202e or 0x2066 <= ord(c) <= 0x2069]
+
+
+def strings_in(document) -> list[str]:
+    if isinstance(document, str):
+        return [document]
+    if isinstance(document, dict):
+        return [s for key, value in document.items() for s in strings_in(key) + strings_in(value)]
+    if isinstance(document, list):
+        return [s for value in document for s in strings_in(value)]
+    return []
+
+
+def test_escape_sequences_in_messages_output_and_names_reach_no_terminal_raw(tmp_path):
+    from click.testing import CliRunner
+
+    from autograder.batch.class_report import report_html
+    from autograder.batch.gradebook import grades_csv
+    from autograder.cli import main
+    from autograder.similarity.command import run_similarity
+
+    folder = build(tmp_path, name=HOSTILE_NAME, attacks={"svm_loss_naive": fill("""
+        def svm_loss_naive(W, X, y, reg):
+            print(@ATTACK@)
+            raise ValueError(@ATTACK@)
+    """, ATTACK=TERMINAL_ATTACK)})
+    target = tmp_path / "results.json"
+    run = CliRunner().invoke(main, ["grade", str(folder), "--results", str(target)])
+    assert run.exit_code == 0, run.output
+    assert raw_control_characters(run.output) == [], "the terminal got raw control characters"
+    text = target.read_text(encoding="utf-8")
+    results = json.loads(text)
+    assert raw_control_characters(text) == [] and all(raw_control_characters(s) == [] for s in strings_in(results))
+    scores = {f: sum(t["score"] for t in results["tests"] if t["tags"][0] == f) for f in FUNCTIONS}
+    assert_scores(scores, zero=["svm_loss_naive"])
+    # Still readable: the message is there, every control character written as an escape.
+    shown = ("\\x1b]0;window title set by a student\\x07\\x1b[2J\\x1b[H\\x1b]8;;https://attacker.invalid/"
+             "\\x1b\\click here\\x1b]8;;\\x1b\\")
+    after_return = "looks fine \\u202egnp.exe\\x9b31m\\x7f"
+    feedback = "\n".join(t["output"] for t in results["tests"])
+    assert f"ValueError: {shown}" in feedback and after_return in feedback, feedback[:3000]
+    assert f"{shown}\\x0d{after_return}" in results["output"]  # what the code printed
+    assert "eve\\x1b]0;owned\\x07\\u202eexe.txt" in run.output
+
+    rows = [(HOSTILE_NAME, results), ("=cmd|' /C calc'!A0", results)]
+    csv_text = grades_csv(rows)
+    assert raw_control_characters(csv_text) == []
+    assert "eve\\x1b]0;owned\\x07\\u202eexe.txt," in csv_text and "\n'=cmd" in csv_text
+    page = report_html(rows, png_name=None)
+    assert raw_control_characters(page) == [] and "eve\\x1b]0;owned\\x07\\u202eexe.txt" in page
+
+    printed: list[str] = []
+    other = build(tmp_path, name="plain")
+    written = run_similarity([(HOSTILE_NAME, folder), ("plain", other)], tmp_path / "similarity", [],
+                             echo=printed.append)
+    for path in written:
+        assert raw_control_characters(path.read_text(encoding="utf-8")) == [], path
+    assert raw_control_characters("\n".join(printed)) == []
+
+
+# --------------------------------------------------------------------------- hostile notebooks (data; the browser test
+# renders the same content in the real formgrader: tests/test_formgrader_hostile.py)
+
+PAYLOAD_BASE = "http://127.0.0.1:9"
+
+
+def _tags_and_attributes(html_text: str) -> list[tuple[str, list[tuple[str, str | None]]]]:
+    from html.parser import HTMLParser
+
+    found = []
+
+    class Collect(HTMLParser):
+        def handle_starttag(self, tag, attrs):
+            found.append((tag, attrs))
+
+    Collect().feed(html_text)
+    return found
+
+
+def test_a_hostile_notebook_is_rebuilt_inert_and_the_submitted_file_is_untouched(tmp_path):
+    import nbformat
+    from hostile_notebooks import hostile_notebook
+
+    from autograder.nbgrader_course.inert_notebook import TAGS, InertNotebook
+
+    released = json.loads((assignment_dir() / "svm.ipynb").read_text(encoding="utf-8"))
+    submitted = tmp_path / "svm.ipynb"
+    submitted.write_text(json.dumps(hostile_notebook(released, "svm-q1-answer", PAYLOAD_BASE, "svm")))
+    sent = submitted.read_bytes()
+    nb = nbformat.read(submitted, as_version=4)
+    inert, _ = InertNotebook().preprocess(nb, {})
+    nbformat.validate(inert)
+    assert submitted.read_bytes() == sent  # only what is rendered changes
+
+    assert set(inert.metadata) <= {"kernelspec", "language_info"}  # no widget state
+    for cell in inert.cells:
+        assert set(cell.metadata) <= {"nbgrader", "deletable", "editable"}
+        assert cell.cell_type in ("markdown", "code") and "attachments" not in cell
+        if cell.cell_type == "code":
+            assert isinstance(cell.execution_count, (int, type(None)))
+            for output in cell.outputs:
+                assert output.output_type in ("stream", "error", "display_data", "execute_result")
+                if output.output_type == "stream":
+                    assert output.name in ("stdout", "stderr")
+                for mime, data in output.get("data", {}).items():
+                    assert mime in ("text/plain", "image/png", "image/jpeg"), mime
+                    assert mime == "text/plain" or set(data) <= set(
+                        "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/=\n")
+            continue
+        assert "\n" not in cell.source and cell.source.startswith("<div>")  # one HTML block
+        for tag, attributes in _tags_and_attributes(cell.source):
+            assert tag in TAGS, tag
+            for name, value in attributes:
+                assert not name.startswith("on") and name not in ("srcdoc", "id", "formaction", "action"), (tag, name)
+                if name in ("href", "src"):
+                    assert value.startswith(("http:", "https:", "mailto:", "#", "data:image/")), (tag, value)
+                if name == "style":
+                    assert value.replace(" ", "") in ("text-align:left", "text-align:right", "text-align:center")
+    answer = next(c for c in inert.cells if c.metadata.get("nbgrader", {}).get("grade_id") == "svm-q1-answer")
+    assert "My answer: the margin makes the loss a hinge." in answer.source  # the text is kept
+    assert "a javascript: link" in answer.source and "a markdown link" in answer.source
+    assert answer.metadata["nbgrader"]["solution"] is True  # nbgrader still knows the cell
+    again, _ = InertNotebook().preprocess(nbformat.from_dict(json.loads(json.dumps(inert))), {})
+    assert again == inert  # idempotent: every rendering may make it inert again
+
+
+def test_math_tables_code_and_images_survive_being_made_inert():
+    from hostile_notebooks import legit_notebook, png
+    from nbconvert.filters.markdown_mistune import IPythonRenderer, MarkdownWithMath
+
+    from autograder.nbgrader_course.inert_notebook import inert_markdown, inert_notebook
+
+    released = json.loads((assignment_dir() / "svm.ipynb").read_text(encoding="utf-8"))
+    nb = inert_notebook(legit_notebook(released, "svm-q1-answer"))
+    answer = next(c for c in nb.cells if c.metadata.get("nbgrader", {}).get("grade_id") == "svm-q1-answer")
+    # What nbconvert renders from it (the formgrader, the feedback) is the inert HTML itself.
+    html_text = MarkdownWithMath(renderer=IPythonRenderer(escape=False)).render(answer.source).strip()
+    assert html_text == answer.source
+    assert r"$\frac{\partial L}{\partial W} = \frac{1}{N} X^\top (P - Y) + 2 \lambda W$" in html_text
+    assert r"$$L = -\frac{1}{N} \sum_i \log p_{i y_i}$$" in html_text
+    assert '<th style="text-align:right">validation accuracy</th>' in html_text and "<td" in html_text
+    assert f'src="data:image/png;base64,{base64.b64encode(png()).decode()}"' in html_text
+    code = inert_markdown("```python\nif x < 3:\n\n    print('<b>')\n```")
+    assert '<span class="o">&lt;</span>' in code and "&lt;b&gt;" in code and "&#10;&#10;" in code
+    # Ordinary cells of the released notebook keep their text and formatting.
+    intro = inert_markdown(released["cells"][0]["source"] if isinstance(released["cells"][0]["source"], str)
+                           else "".join(released["cells"][0]["source"]))
+    assert intro.startswith("<div><h1>") and "<em>" in intro

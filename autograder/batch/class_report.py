@@ -17,6 +17,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from autograder.grading.diagnosis import describe
+from autograder.report.inert import inert
 from autograder.report.results import write_atomically, write_atomically_bytes
 
 BINS = 10
@@ -181,7 +182,8 @@ svg text { font-size: 11px; fill: #1d2433; }
 
 
 def _e(text) -> str:
-    return html.escape(str(text), quote=True)
+    """Text for the page: inert (report.inert) and HTML-escaped."""
+    return html.escape(inert(str(text)), quote=True)
 
 
 def histogram_svg(bars: list[tuple[str, int]], width: int = 720, height: int = 280) -> str:

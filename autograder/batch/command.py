@@ -26,6 +26,7 @@ def grade_batch(arguments: tuple[Path, ...], out: Path | None, results_path: Pat
     from autograder.batch.discover import BatchInputError, find_submissions
     from autograder.batch.runner import default_workers, run_batch
     from autograder.paths import MaterialNotFound, material_root
+    from autograder.report.inert import inert
 
     if out is None:
         raise click.UsageError("grading several submissions needs --out DIR (where the results go)")
@@ -43,7 +44,7 @@ def grade_batch(arguments: tuple[Path, ...], out: Path | None, results_path: Pat
         from autograder.similarity.command import run_similarity
 
         run_similarity([(s.name, s) for s in submissions], out, [],
-                       echo=(lambda line: None) if quiet else (lambda line: console.print(line, markup=False)))
+                       echo=(lambda line: None) if quiet else (lambda line: console.print(inert(line), markup=False)))
     progress = Progress(
         TextColumn("[bold]grading"), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn(),
         TextColumn("eta"), TimeRemainingColumn(), TextColumn("{task.fields[last]}"),
@@ -62,8 +63,8 @@ def grade_batch(arguments: tuple[Path, ...], out: Path | None, results_path: Pat
             state["started"] = True
 
     def on_result(name: str, document: dict | None, error: str | None) -> None:
-        last = (f"{escape(name)}: {document['score']:g}" if document is not None
-                else f"[red]{escape(name)}: grader error[/red]")
+        last = (f"{escape(inert(name))}: {document['score']:g}" if document is not None
+                else f"[red]{escape(inert(name))}: grader error[/red]")
         progress.update(state["task"], advance=1, last=last)
 
     try:
@@ -90,6 +91,6 @@ def grade_batch(arguments: tuple[Path, ...], out: Path | None, results_path: Pat
             console.print(f"Written: {path}", markup=False)
     if summary.errors:
         for name, error in sorted(summary.errors.items()):
-            console.print(f"{name}: not graded: {error}", style="red", markup=False, highlight=False)
+            console.print(inert(f"{name}: not graded: {error}"), style="red", markup=False, highlight=False)
         raise click.ClickException(
             f"{len(summary.errors)} submission(s) could not be graded (see above); run the same command again to retry them")

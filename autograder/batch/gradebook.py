@@ -4,6 +4,7 @@ import csv
 import io
 from pathlib import Path
 
+from autograder.report.inert import inert
 from autograder.report.results import write_atomically
 
 FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
@@ -24,6 +25,8 @@ def _number(value) -> str:
 
 
 def _safe(name: str) -> str:
+    """A folder name as a spreadsheet shows it: inert text (report.inert), never a formula."""
+    name = inert(name)
     return "'" + name if name.startswith(FORMULA_STARTS) else name
 
 

@@ -11,22 +11,20 @@ entries there)
 One ``[[mutant]]`` table per submission::
 
     [[mutant]]
-    id = "svm_naive_reg_grad_no_factor_2"     # unique, snake_case
-    function = "svm_loss_naive"                # the ONE graded function edited
-    description = "Regularization gradient reg*W instead of 2*reg*W"
-    diagnosis = "The regularization part of your dW is reg * W; ..."
-    caught_by = ["matches_reference", "regularization"]
+    id = "double_adds_one"                     # unique, snake_case
+    function = "double"                        # the ONE graded function edited (its id)
+    description = "Returns 2 * x + 1 instead of 2 * x"
+    diagnosis = "Your function adds 1 to 2 * x; ..."
+    caught_by = ["matches_reference"]
     [[mutant.edit]]
-    find = "dW += 2 * reg * W"                 # exact text, exactly once in the function
-    replace = "dW += reg * W"
+    find = "return 2 * x"                      # exact text, exactly once in the function
+    replace = "return 2 * x + 1"
 
 Keys:
 
 - ``id``: unique in the file, ``[a-z][a-z0-9_]*``.
-- ``function``: one of ``svm_loss_naive``, ``svm_loss_vectorized``,
-  ``softmax_loss_naive``, ``softmax_loss_vectorized`` (module-level functions)
-  or ``train``, ``predict`` (methods of class ``LinearClassifier``). The file is
-  derived from it (``FILE_OF_FUNCTION``).
+- ``function``: the id of a graded function of a part (its `part.toml`: a function,
+  or a method of its class). The file is derived from it (``FILE_OF_FUNCTION``).
 - ``description``: one sentence, in the student's terms.
 - ``diagnosis``: what a student whose function behaves like this mutant is told
   (a line ``Likely mistake: ...`` in the feedback of the failed checks): what
@@ -39,7 +37,7 @@ Keys:
 - ``covers`` (optional): the hint topics (``autograder.grading.hints.TOPICS``) whose
   hints give the same advice as ``diagnosis``; a failed check that shows the diagnosis
   leaves such a hint out, so the student reads each piece of advice once.
-- ``caught_by``: property ids of that function in ``autograder/grading/rubric.toml``
+- ``caught_by``: property ids of that function in its part's ``rubric.toml``
   that MUST fail for this bug. Empty or absent for a correct variant (the
   corpus ``tests/corpus/correct_variants.toml`` uses the same format).
 - Either one or more ``[[mutant.edit]]`` tables with ``find`` and ``replace``,
@@ -50,9 +48,8 @@ Keys:
   indented to where the original definition stands (methods included).
 
 - ``formulations`` (optional, after ``caught_by``): the course formulations the entry
-  is written for, as a table of allowed values, e.g. ``formulations = {svm_loss =
-  "hinge", reg_kind = ["l2"]}`` (keys ``svm_loss``, ``delta``, ``reg_kind``,
-  ``reg_scale``; a value or a list of values). Without it the entry holds for every
+  is written for, as a table of allowed values of the formulation's fields
+  (``autograder.formulation.Formulation``: a value or a list of values). Without it the entry holds for every
   formulation. The audit reports an entry that the course's formulation does not
   admit, or whose edits do not apply to the course's rendered reference, as "not
   applicable" (and counts them); the test suite checks that every entry applies to
@@ -118,7 +115,13 @@ CLASS_OF_FUNCTION: Mapping[str, str] = _Declared(lambda f: f.cls)
 _ID_PATTERN = re.compile(r"[a-z][a-z0-9_]*\Z")
 _MUTANT_KEYS = {"id", "function", "description", "diagnosis", "caught_by", "edit", "replace_function",
                 "formulations", "covers"}
-_FORMULATION_KEYS = {"svm_loss": str, "delta": float, "reg_kind": str, "reg_scale": float}
+def _formulation_keys() -> dict[str, type]:
+    """The formulation's fields an entry's `formulations` table may name, with their types."""
+    from dataclasses import fields
+
+    from autograder.formulation import Formulation
+
+    return {f.name: type(f.default) for f in fields(Formulation) if isinstance(f.default, (str, float))}
 _EDIT_KEYS = {"find", "replace"}
 
 
@@ -313,19 +316,20 @@ def _parse_covers(value: object, diagnosed: bool, fail) -> frozenset[str]:
 
 def _parse_formulations(table: object, fail) -> tuple[tuple[str, tuple], ...]:
     """The `formulations` table as ((key, allowed values), ...), checked."""
-    from autograder.formulation import REG_KINDS, SVM_LOSSES
+    from autograder.formulation import Formulation
 
+    keys = _formulation_keys()
     if not isinstance(table, dict):
-        raise fail("`formulations` must be a table, e.g. {svm_loss = \"hinge\"}")
+        raise fail(f"`formulations` must be a table of allowed values, e.g. {{{next(iter(keys))} = ...}}")
     out = []
     for key, value in sorted(table.items()):
-        if key not in _FORMULATION_KEYS:
-            raise fail(f"`formulations` key {key!r} unknown; allowed: {', '.join(_FORMULATION_KEYS)}")
+        if key not in keys:
+            raise fail(f"`formulations` key {key!r} unknown; allowed: {', '.join(keys)}")
         values = value if isinstance(value, list) else [value]
-        kind = _FORMULATION_KEYS[key]
+        kind = keys[key]
         for v in values:
             ok = isinstance(v, str) if kind is str else isinstance(v, (int, float)) and not isinstance(v, bool)
-            choices = {"svm_loss": SVM_LOSSES, "reg_kind": REG_KINDS}.get(key)
+            choices = Formulation.CHOICES.get(key)
             if not ok or (choices and v not in choices) or (kind is float and v <= 0):
                 raise fail(f"`formulations`: {key} = {v!r} is not a possible value")
         out.append((key, tuple(kind(v) for v in values)))
@@ -333,6 +337,7 @@ def _parse_formulations(table: object, fail) -> tuple[tuple[str, tuple], ...]:
 
 
 def _check_replacement(text: str, function: str, fail) -> None:
+    function = parts.function(function).name if function in FILE_OF_FUNCTION else function  # its Python name
     try:
         tree = ast.parse(textwrap.dedent(text))
     except SyntaxError as error:
@@ -343,9 +348,13 @@ def _check_replacement(text: str, function: str, fail) -> None:
 
 
 def locate_function(tree: ast.Module, function: str) -> ast.FunctionDef:
-    """The definition node of a graded function in a parsed graded file."""
+    """The definition node of a graded function (its id) in a parsed graded file."""
     body = tree.body
-    owner = CLASS_OF_FUNCTION.get(function)
+    try:
+        graded = parts.function(function)
+        function, owner = graded.name, graded.cls  # its Python name and class
+    except KeyError:
+        owner = None
     if owner is not None:
         classes = [n for n in body if isinstance(n, ast.ClassDef) and n.name == owner]
         if not classes:

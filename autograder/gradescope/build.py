@@ -96,6 +96,9 @@ def build_command(out: Path) -> None:
         raise click.ClickException(str(exc)) from None
     except OSError as exc:
         raise click.ClickException(f"{out}: cannot write the zip ({exc.strerror})") from None
+    from autograder.parts import graded_files
+
+    files = [Path(relative).name for relative in graded_files()]
+    listed = files[0] if len(files) == 1 else ", ".join(files[:-1]) + " and " + files[-1]
     click.echo(f"Wrote {out} ({len(names)} files). Upload it as the autograder of a Gradescope programming "
-               "assignment (Ubuntu base image); students upload linear_svm.py, softmax.py and "
-               "linear_classifier.py, or their whole assignment folder.")
+               f"assignment (Ubuntu base image); students upload {listed}, or their whole assignment folder.")

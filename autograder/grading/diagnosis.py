@@ -64,7 +64,6 @@ TRAIN_BUDGET = (3, 1, 8)
 PAIR_BUDGET = 40
 """Pairs of mutants tried at most for one function when no single mutant matches: those
 whose mutants each explain part of the student's first wrong answer first."""
-PAIRED_FUNCTIONS = ("svm_loss_naive", "svm_loss_vectorized", "softmax_loss_naive", "softmax_loss_vectorized")
 """Functions whose pairs of mutants are tried: the losses, where two mistakes at once are
 common (an unaveraged loss and 0.5 * reg); `train` and `predict` are matched one mistake
 at a time (replaying training runs for every pair would cost too much for what it finds)."""
@@ -447,8 +446,8 @@ def _match_catalogue(matcher: _Matcher) -> list[Diagnosis]:
         return [_diagnosis_of(singles[0])]
     if singles:
         return []  # several explanations: do not guess
-    if matcher.function not in PAIRED_FUNCTIONS:
-        return []
+    if any("op" in observation.request for observation in matcher.observations):
+        return []  # pairs are tried for functions graded by plain calls, not for whole runs (a training)
     witness = matcher.observations[0].answer if matcher.observations else {}
     if not witness.get("ok", True):
         return []  # an error no mutant raises: two numeric mistakes at once will not raise it either

@@ -12,7 +12,7 @@ requests, their order and so the report are the same whatever the timing.
 
 import threading
 import time
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 from autograder.grading import example_cache
@@ -22,6 +22,7 @@ from autograder.grading.properties import for_function
 from autograder.grading.properties.base import EXAMPLES, is_course_key, read_cached_ladders
 from autograder.grading.rubric import FunctionRubric, load_rubric
 from autograder.grading.session import Session
+from autograder.report.inert import inert
 from autograder.sandbox.process import ChildFailure, Limits
 
 
@@ -300,10 +301,12 @@ def grade_submission(submission: Path, limits: Limits | None = None,
     with Session(submission, limits) as session:
         preparing.join()
         by_function = grade_functions(session, rubrics)
+    # Student text enters the report here, made inert (report.inert): messages, tracebacks,
+    # what the code printed and the folder's name never carry a raw control character.
     return GradeReport(
-        submission=submission.name,
-        tests=[t for r in rubrics for t in by_function[r.function]],
-        output=session.output,
+        submission=inert(submission.name),
+        tests=[replace(t, output=inert(t.output)) for r in rubrics for t in by_function[r.function]],
+        output=inert(session.output),
         execution_time=time.perf_counter() - started,
         timings=session.timings,
     )

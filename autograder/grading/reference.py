@@ -68,7 +68,7 @@ def _importer(root: str, formulation: Formulation):
             raise ImportError(f"{name}: reference modules import names from their siblings, not packages")
         if (Path(root) / relative).is_file():
             return _module(relative, root, formulation)
-        package = types.ModuleType(name)  # `from cs231n.classifiers import fc_net`: the modules asked for
+        package = types.ModuleType(name)  # `from cs231n.classifiers import x`: the modules asked for
         for item in fromlist:
             setattr(package, item, _module(f"{name.replace('.', '/')}/{item}.py", root, formulation))
         return package

@@ -12,5 +12,16 @@ Named `nbgrader_course`, not `nbgrader`, so that it never shadows the nbgrader p
 """
 
 ASSIGNMENT = "linear_classifiers"
-"""nbgrader's name for the assignment."""
+"""nbgrader's name for the assignment of the default course (the linear classifiers alone)."""
+MULTI_PART_ASSIGNMENT = "assignment1"
+"""nbgrader's name for the assignment of a course that grades several parts."""
+
+
+def assignment_name() -> str:
+    """nbgrader's name for the course's assignment: its part's name when it grades one part
+    (`linear_classifiers` for the default course), `assignment1` when it grades several."""
+    from autograder.formulation import current
+
+    chosen = current().parts
+    return chosen[0] if len(chosen) == 1 else MULTI_PART_ASSIGNMENT
 DEFAULT_COURSE_ID = "cs231n"

@@ -6,7 +6,7 @@ from pathlib import Path
 
 import click
 
-from autograder.nbgrader_course import ASSIGNMENT, DEFAULT_COURSE_ID
+from autograder.nbgrader_course import DEFAULT_COURSE_ID, assignment_name
 
 
 def _fail(error: Exception) -> None:
@@ -43,12 +43,12 @@ def init_command(course_dir: Path, exchange: Path | None, course_id: str, force:
     click.echo(f"  configuration: {done['config']}")
     click.echo(f"  source:        {done['source']} ({len(done['files'])} files)")
     click.echo(f"  exchange:      {done['exchange']}")
-    click.echo(f"next: autograder nbgrader release {done['course']} {ASSIGNMENT}")
+    click.echo(f"next: autograder nbgrader release {done['course']} {assignment_name()}")
 
 
 @nbgrader_command.command("release")
 @click.argument("course_dir", type=click.Path(path_type=Path))
-@click.argument("assignment", default=ASSIGNMENT)
+@click.argument("assignment", default=assignment_name)
 @click.option("--force", is_flag=True, help="Replace a release already in the exchange.")
 @click.option("--zip", "zip_path", type=click.Path(path_type=Path), default=None,
               help="Write the scanned release as this zip (for an LMS) instead of releasing it to the exchange.")
@@ -93,7 +93,7 @@ def scan_command(path: Path, course_dir: Path | None) -> None:
 
 @nbgrader_command.command("autograde")
 @click.argument("course_dir", type=click.Path(path_type=Path))
-@click.argument("assignment", default=ASSIGNMENT)
+@click.argument("assignment", default=assignment_name)
 @click.option("--student", default=None, help="Grade only this student's submission.")
 @click.option("--force", is_flag=True, help="Grade again submissions already graded (nbgrader autograde --force).")
 def autograde_command(course_dir: Path, assignment: str, student: str | None, force: bool) -> None:
@@ -104,15 +104,18 @@ def autograde_command(course_dir: Path, assignment: str, student: str | None, fo
     auto-graded scores of the notebooks' autograded cells, with the feedback.
     """
     from rich.console import Console
+    from rich.markup import escape
     from rich.table import Table
 
     from autograder import parts
     from autograder.nbgrader_course.course import CourseError
     from autograder.nbgrader_course.gradecells import rubric_by_function
     from autograder.nbgrader_course.workflow import autograde
+    from autograder.report.inert import inert
 
     try:
-        outcome = autograde(course_dir, assignment, student=student, force=force, echo=click.echo)
+        outcome = autograde(course_dir, assignment, student=student, force=force,
+                            echo=lambda line: click.echo(inert(line)))
     except CourseError as error:
         _fail(error)
     rubrics = rubric_by_function()
@@ -124,7 +127,7 @@ def autograde_command(course_dir: Path, assignment: str, student: str | None, fo
     table.add_column("note")
     for grade in outcome.students:
         note = ", ".join(f"{nb}.ipynb" for nb in grade.missing_notebooks)
-        table.add_row(grade.student, *(f"{grade.functions.get(f, 0):g}" for f in rubrics),
+        table.add_row(escape(inert(grade.student)), *(f"{grade.functions.get(f, 0):g}" for f in rubrics),
                       f"{grade.auto_score:g}/{grade.auto_max:g}", f"not submitted: {note}" if note else "")
     console = Console()
     if not console.is_terminal:
@@ -141,7 +144,7 @@ def autograde_command(course_dir: Path, assignment: str, student: str | None, fo
 
 @nbgrader_command.command("similarity")
 @click.argument("course_dir", type=click.Path(path_type=Path))
-@click.argument("assignment", default=ASSIGNMENT)
+@click.argument("assignment", default=assignment_name)
 @click.option("--out", "out", type=click.Path(path_type=Path), default=None,
               help="Folder for similarity.csv and similarity.html (default: COURSE_DIR/similarity/ASSIGNMENT).")
 @click.option("--archive", "archives", multiple=True, type=click.Path(path_type=Path),

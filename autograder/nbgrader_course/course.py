@@ -5,8 +5,10 @@ The course folder gets
 - `nbgrader_config.py`: the course id, an exchange (under the course unless
   another path is given), the leak scan in `generate_assignment` and
   `release_assignment`, autograding by our engine instead of a kernel,
-  `Autograde.exclude_overwriting` for the graded modules, and `zip_collect`
-  set up for the file names of the common LMS downloads;
+  `Autograde.exclude_overwriting` for the graded modules, every submitted
+  notebook made inert before the formgrader or the feedback renders it
+  (`inert_notebook`), and `zip_collect` set up for the file names of the
+  common LMS downloads;
 - `source/linear_classifiers/`: the two notebooks (nbgrader source version,
   with one autograded cell per graded function added), the student stubs
   `cs231n/` and the public checks `tests/` with their `pytest.ini`, all from
@@ -25,7 +27,7 @@ from pathlib import Path
 
 import nbformat
 
-from autograder.nbgrader_course import ASSIGNMENT, DEFAULT_COURSE_ID  # noqa: E402,F401  (kept importable from here)
+from autograder.nbgrader_course import ASSIGNMENT, DEFAULT_COURSE_ID, assignment_name  # noqa: E402,F401  (kept importable from here)
 from autograder.nbgrader_course.gradecells import add_grade_cells
 from autograder.nbgrader_course.zipcollect import COLLECTED_EXTENSIONS, LMS_FILENAME_REGEXP
 from autograder.parts import graded_files
@@ -52,6 +54,7 @@ from nbgrader.converters import Autograde, GenerateAssignment
 from nbgrader.preprocessors import ClearOutput, Execute
 
 from autograder.nbgrader_course.engine_grades import EngineGrades, SafeOutputs
+from autograder.nbgrader_course.inert_notebook import InertNotebook
 from autograder.nbgrader_course.leaks import LeakScan
 
 c = get_config()  # noqa: F821 (provided by nbgrader)
@@ -84,7 +87,16 @@ c.Autograde.sanitize_preprocessors = [
 ]
 c.Autograde.autograde_preprocessors = [
     EngineGrades if p is Execute else p for p in _defaults(Autograde, "autograde_preprocessors")
-]
+] + [InertNotebook]
+
+# Nothing a student wrote can act in an instructor's browser: the autograded copy is
+# rebuilt from an allow-list at the end of autograde (InertNotebook, above: markdown
+# cleaned by nh3, outputs of known shape only, nbgrader's metadata only), and every
+# HTML page nbconvert renders from it (the formgrader's submission pages, the
+# feedback) makes it inert again first, whatever wrote it. Where a template honours
+# sanitize_html, nbconvert cleans HTML outputs too. See docs/hostile-content.md.
+c.HTMLExporter.preprocessors = [InertNotebook]
+c.HTMLExporter.sanitize_html = True
 # The autograded folder keeps the student's own modules, not the instructor's stubs.
 c.Autograde.exclude_overwriting = {exclude!r}
 
@@ -122,8 +134,8 @@ def render_config(course_id: str, exchange: Path | None) -> str:
         course_id=course_id,
         ignore=ignore,
         exchange_root=exchange_root,
-        exclude={ASSIGNMENT: list(graded_files())},
-        assignment=ASSIGNMENT,
+        exclude={assignment_name(): list(graded_files())},
+        assignment=assignment_name(),
         regexp=LMS_FILENAME_REGEXP,
         extensions=COLLECTED_EXTENSIONS,
     )
@@ -184,7 +196,7 @@ def init_course(course: Path, exchange: Path | None = None, course_id: str = DEF
     if course.exists() and not course.is_dir():
         raise CourseError(f"{course} exists and is not a folder")
     config = course / CONFIG_NAME
-    source = course / "source" / ASSIGNMENT
+    source = course / "source" / assignment_name()
     if not force:
         for existing in (config, source):
             if existing.exists():
@@ -199,7 +211,7 @@ def init_course(course: Path, exchange: Path | None = None, course_id: str = DEF
             raise CourseError(f"{exchange} exists and is not a folder: give a folder for the exchange")
     # Everything is read and checked before anything is written.
     text = render_config(course_id, exchange)
-    staging = course / f".{ASSIGNMENT}.init"
+    staging = course / f".{assignment_name()}.init"
     try:
         course.mkdir(parents=True, exist_ok=True)
         if staging.exists():
@@ -214,7 +226,7 @@ def init_course(course: Path, exchange: Path | None = None, course_id: str = DEF
         exchange_path = exchange or course / "exchange"
         exchange_path.mkdir(parents=True, exist_ok=True)
         (course / STUDENT_CONFIG_NAME).write_text(
-            STUDENT_CONFIG_TEMPLATE.format(course_id=course_id, exchange=str(exchange_path), assignment=ASSIGNMENT),
+            STUDENT_CONFIG_TEMPLATE.format(course_id=course_id, exchange=str(exchange_path), assignment=assignment_name()),
             encoding="utf-8",
         )
     except PermissionError as error:

@@ -15,8 +15,9 @@ The course's nbgrader_config.py replaces nbgrader's `Execute` preprocessor by
   so the engine runs once per submission, not once per notebook.
 - `SafeOutputs` keeps the outputs the student's own run left in the notebook
   (plots, printed accuracies: what the manual grader of the inline questions
-  needs) but only as plain text and images: no HTML or JavaScript from a
-  submission reaches the formgrader or the feedback.
+  needs) but only as plain text and PNG/JPEG images of known shape
+  (`inert_notebook.inert_outputs`): no HTML or JavaScript from a submission
+  reaches the formgrader or the feedback.
 """
 
 from __future__ import annotations
@@ -31,11 +32,11 @@ from nbgrader.preprocessors import NbGraderPreprocessor
 
 from autograder import __version__
 from autograder.nbgrader_course.gradecells import fill_cell, function_of
+from autograder.nbgrader_course.inert_notebook import inert_outputs
 from autograder.parts import graded_files, selected
 from autograder.report.results import dumps, write_atomically
 
 RESULTS_DIR = "autograder_results"
-SAFE_MIME_TYPES = ("text/plain", "image/png", "image/jpeg")
 
 
 def results_path(course_root: Path, assignment: str, student: str) -> Path:
@@ -138,18 +139,6 @@ class SafeOutputs(NbGraderPreprocessor):
     """Keep the student's own outputs as text and images only (in place of ClearOutput)."""
 
     def preprocess_cell(self, cell, resources, cell_index):
-        if cell.cell_type != "code":
-            return cell, resources
-        kept = []
-        for output in cell.get("outputs", []):
-            if output.get("output_type") in ("display_data", "execute_result"):
-                data = {k: v for k, v in output.get("data", {}).items() if k in SAFE_MIME_TYPES}
-                if not data:
-                    continue
-                output["data"] = data
-                output["metadata"] = {}
-            elif output.get("output_type") not in ("stream", "error"):
-                continue
-            kept.append(output)
-        cell.outputs = kept
+        if cell.cell_type == "code":
+            cell.outputs = inert_outputs(cell.get("outputs"))
         return cell, resources

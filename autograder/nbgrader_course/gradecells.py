@@ -19,6 +19,7 @@ from nbformat.v4 import new_code_cell, new_output
 
 from autograder import parts
 from autograder.grading.rubric import FunctionRubric, load_rubric
+from autograder.report.inert import inert
 
 GRADE_ID_PREFIX = "autograder-"
 SCHEMA_VERSION = 3
@@ -167,8 +168,8 @@ def feedback_text(function: str, results: dict) -> tuple[str, float, float]:
         title = test["name"].split(": ", 1)[-1]
         mark = "passed" if test["status"] == "passed" else "FAILED"
         lines.append(f"[{mark}] {title} ({test['score']:g} / {test['max_score']:g})")
-        if test["status"] != "passed":
-            lines.extend("    " + line if line else "" for line in test["output"].splitlines())
+        if test["status"] != "passed":  # inert again: the results may come from an older results.json
+            lines.extend("    " + line if line else "" for line in inert(test["output"]).splitlines())
     return "\n".join(lines) + "\n", score, max_score
 
 

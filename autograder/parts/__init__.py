@@ -78,6 +78,18 @@ class Option:
 
 
 @dataclass(frozen=True)
+class DemoStudent:
+    """A student of `autograder demo`'s sample class: one mistake of the part's catalogue."""
+
+    name: str
+    mutant: str
+    what: str
+    """The mistake in a few words, printed beside the student's row."""
+    featured: str | None = None
+    """A property whose feedback the demo prints for this student (what they read)."""
+
+
+@dataclass(frozen=True)
 class Part:
     name: str
     folder: Path
@@ -93,6 +105,8 @@ class Part:
     public_checks: dict[str, str] = field(hash=False, compare=False)
     """Per graded file: its public checks' file in the release (run by its notebook's grade cells)."""
     options: tuple[Option, ...] = ()
+    demo: tuple[DemoStudent, ...] = ()
+    """The part's students in `autograder demo`'s sample class."""
     package: str = ""
     """The Python package of the folder (`autograder.parts.<name>` for a built-in part)."""
 
@@ -251,12 +265,17 @@ def _load(folder: str, mtime_ns: int) -> Part:
         if not isinstance(table, dict) or "default" not in table or "allowed" not in table:
             fail(f"options.{key} must be a table with 'default' and 'allowed'")
         options.append(Option(key, table["default"], table["allowed"], tuple(table.get("choices", ()))))
+    demo = []
+    for entry in data.get("demo", []):
+        if not isinstance(entry, dict) or not {"student", "mutant", "what"} <= set(entry):
+            fail("each [[demo]] entry needs `student`, `mutant` (a catalogue id) and `what`")
+        demo.append(DemoStudent(entry["student"], entry["mutant"], entry["what"], entry.get("featured")))
     return Part(
         name=name, folder=Path(folder), title=str(data.get("title", name)), graded_files=graded,
         provided_files=tuple(_strings(data.get("provided_files", []), "provided_files", fail)),
         notebooks=tuple(_strings(data.get("notebooks", []), "notebooks", fail)),
         functions=tuple(functions), placeholders=placeholders, public_checks=public_checks,
-        options=tuple(options),
+        options=tuple(options), demo=tuple(demo),
         package=_package(name, Path(folder)),
     )
 

@@ -4,9 +4,8 @@ In order, for the course's formulation (`autograder.formulation.load()`):
 
 1. the generated lines of `solutions/` (`course_solutions`), rewritten in place;
 2. the stubs `assignment/cs231n/` (`stubs`), from those solutions;
-3. the public checks of the loss functions, `assignment/tests/test_linear_svm.py` and
-   `test_softmax.py` (`public_check_files`); the other files of `assignment/tests/`
-   are the instructor's and are never touched;
+3. the public checks of the course's parts and the import check (`public_check_files`);
+   the other files of `assignment/tests/` are the instructor's and are never touched;
 4. the notebooks (`autograder.release_notebooks.build_notebooks`).
 
 `--check` writes nothing and lists every file that differs from what a build would
@@ -38,8 +37,9 @@ def _differing(expected: dict[str, bytes], folder: Path) -> list[str]:
             if not (folder / name).is_file() or (folder / name).read_bytes() != data]
 
 
-def build_release(check: bool) -> None:
-    """Build (or with `check`, compare) everything generated from course.toml and solutions/."""
+def build_release(check: bool, quiet: bool = False) -> None:
+    """Build (or with `check`, compare) everything generated from course.toml and solutions/;
+    `quiet`: say nothing of what a build wrote."""
     root = material_root()
     formulation = load(root)
     solutions, release = solutions_dir(), assignment_dir()
@@ -72,6 +72,8 @@ def build_release(check: bool) -> None:
     if not stubs.up_to_date:
         lines.append(stubs.describe(target, ("written", "rewritten", "removed")))
     lines += [f"  {release / r}  (rewritten)" for r in stale_checks + stale_notebooks]
+    if quiet:
+        return
     if lines:
         click.echo(f"built {target} from {source} for {course}:\n" + "\n".join(lines))
     else:

@@ -4,7 +4,8 @@ A solution file is the instructor's, except for a few lines that state the cours
 formulation (the margin delta, the hinge or its square, the regularization term and
 its gradient, the docstring and TODO box sentences that describe them). Those lines
 are listed, with how to recognise them whatever formulation they were written for,
-in `autograder.formulation.SOLUTION_SLOTS`; this module finds them and rewrites them
+by their part (`solution_slots.SLOTS` in its folder: `autograder.release.slots`); this
+module finds them and rewrites them
 at their own indentation. Every other line is left exactly as it is, so instructors
 edit the solutions by hand and `autograder build` keeps only these lines in step with
 course.toml (`autograder build --check` reports a file whose lines disagree).
@@ -19,8 +20,21 @@ from __future__ import annotations
 import re
 from pathlib import Path
 
-from autograder.formulation import SOLUTION_SLOTS, Formulation, Slot, current
+from autograder.formulation import Formulation, current
 from autograder.paths import solutions_dir
+from autograder.release.slots import Slot
+
+
+def solution_slots() -> dict[str, tuple[Slot, ...]]:
+    """The generated lines of every part's solution files: file (relative to solutions/) -> slots."""
+    from autograder import parts
+
+    found: dict[str, tuple[Slot, ...]] = {}
+    for name in parts.available():
+        part = parts.get(name)
+        if (part.folder / "solution_slots.py").is_file():
+            found.update(part.module("solution_slots").SLOTS)
+    return found
 
 
 class SolutionLineError(ValueError):
@@ -55,7 +69,7 @@ def _slot_span(slot: Slot, lines: list[str], path: str) -> tuple[int, int]:
 
 def render_text(text: str, relative: str, formulation: Formulation, path: str | None = None) -> str:
     """`text` of the solution file `relative` with its generated lines written for `formulation`."""
-    slots = SOLUTION_SLOTS.get(relative)
+    slots = solution_slots().get(relative)
     if not slots:
         return text
     lines = text.splitlines(keepends=True)
@@ -80,7 +94,7 @@ def stale_solutions(source: Path, formulation: Formulation) -> dict[str, str]:
     """Solution files (relative to `source`, the solutions/cs231n folder's parent) whose generated
     lines disagree with `formulation`: relative path -> the text they must hold."""
     out = {}
-    for relative in SOLUTION_SLOTS:
+    for relative in solution_slots():
         path = source / relative
         if not path.is_file():
             continue

@@ -30,27 +30,33 @@ def print_report(report: GradeReport, console: Console | None = None, feedback: 
 
 
 def gradebook_table(reports: list[GradeReport], title: str = "Gradebook") -> Table:
-    """One row per submission, one column per graded function, and the total."""
+    """One row per submission, one column per graded function (per part, when the course grades
+    several parts: a column per function would not fit a terminal), and the total."""
     from autograder import parts
 
-    functions: list[str] = []
+    chosen = parts.selected()
+    if len(chosen) > 1:
+        column_of = {f.display: part.name for part in chosen for f in part.functions}
+    else:
+        column_of = {f.display: f.short for f in parts.selected_functions()}
+    columns: list[str] = []
     for report in reports:
         for test in report.tests:
             label = test.name.split(":")[0]
-            if label not in functions:
-                functions.append(label)
-    shorts = {f"{f.display}": f.short for f in parts.selected_functions()}
+            column = column_of.get(label, label)
+            if column not in columns:
+                columns.append(column)
     table = Table(title=title, title_justify="left")
     table.add_column("submission")
-    for label in functions:
-        table.add_column(shorts.get(label, label), justify="right")
+    for column in columns:
+        table.add_column(column, justify="right")
     table.add_column("total", justify="right", style="bold")
     for report in reports:
         per = {}
         for test in report.tests:
-            label = test.name.split(":")[0]
-            got, out_of = per.get(label, (0.0, 0.0))
-            per[label] = (got + test.score, out_of + test.max_score)
-        cells = [f"{per[label][0]:g}/{per[label][1]:g}" if label in per else "-" for label in functions]
+            column = column_of.get(test.name.split(":")[0], test.name.split(":")[0])
+            got, out_of = per.get(column, (0.0, 0.0))
+            per[column] = (got + test.score, out_of + test.max_score)
+        cells = [f"{per[column][0]:g}/{per[column][1]:g}" if column in per else "-" for column in columns]
         table.add_row(report.submission, *cells, f"{report.score:g}")
     return table

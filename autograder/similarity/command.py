@@ -15,6 +15,7 @@ import click
 def run_similarity(submissions: list[tuple[str, Path]], out: Path, archives: list[Path],
                    echo=click.echo) -> list[Path]:
     """Compare, write the report into `out`, print what a user needs; returns the written files."""
+    from autograder.report.inert import inert
     from autograder.similarity.compare import NO_CODE, compare
     from autograder.similarity.report import VERDICT, write_report
 
@@ -22,7 +23,7 @@ def run_similarity(submissions: list[tuple[str, Path]], out: Path, archives: lis
     for warning in comparison.warnings:
         echo(f"warning: {warning}")
     for document in comparison.not_compared():
-        echo(f"{document.name}: not compared: {'; '.join(document.notes) or NO_CODE}")
+        echo(inert(f"{document.name}: not compared: {'; '.join(document.notes) or NO_CODE}"))
     try:
         written = write_report(comparison, out)
     except OSError as error:

@@ -21,6 +21,7 @@ from pathlib import Path
 
 import numpy as np
 
+from autograder.report.inert import inert
 from autograder.report.results import write_atomically
 from autograder.similarity.compare import NO_CODE, Comparison
 from autograder.similarity.fingerprints import K
@@ -57,7 +58,7 @@ def _column(values: np.ndarray) -> np.ndarray:
 
 def _csv_field(text: str) -> str:
     out = io.StringIO()
-    csv.writer(out, lineterminator="").writerow([text])
+    csv.writer(out, lineterminator="").writerow([inert(text)])
     return out.getvalue()
 
 
@@ -89,7 +90,8 @@ def csv_text(comparison: Comparison) -> str:
 
 
 def _e(text) -> str:
-    return html.escape(str(text), quote=True)
+    """Text for the page: inert (report.inert) and HTML-escaped."""
+    return html.escape(inert(str(text)), quote=True)
 
 
 def _weights(comparison: Comparison, unit: str) -> dict[int, float]:
