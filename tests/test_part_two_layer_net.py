@@ -229,9 +229,13 @@ def test_hints_name_the_mistake(tmp_path, entry_id, words):
     assert words in failure_of(tmp_path, entry_id)
 
 
-def test_the_architecture_is_named(tmp_path):
-    assert "your scores go through a ReLU" in failure_of(tmp_path / "a", "tln_net_relu_on_scores")
-    assert "your hidden layer has no ReLU" in failure_of(tmp_path / "b", "tln_net_no_hidden_relu")
+@pytest.mark.parametrize("entry_id, words", [("tln_net_relu_on_scores", "your scores go through a ReLU"),
+                                             ("tln_net_no_hidden_relu", "your hidden layer has no ReLU")])
+def test_scores_of_another_architecture_are_named(tmp_path, entry_id, words):
+    (entry,) = [e for e in CATALOGUE if e["id"] == entry_id]
+    ctx = T.FakeContext(T.FakeBox(T.entry_folder(tmp_path, entry)))
+    failure = T.prop("two_layer_net_loss", "scores_without_y").run(ctx, "two_layer_net_loss")
+    assert failure is not None and words in failure.render()
 
 
 # ---- the public checks ----

@@ -174,3 +174,13 @@ def test_feedback_is_the_same_every_run(course, tmp_path):
         assert [(t["name"], t["score"], t["output"]) for t in first[name]["tests"]] == \
                [(t["name"], t["score"], t["output"]) for t in second[name]["tests"]]
         assert any("Likely mistake" in t["output"] or "Hint" in t["output"] for t in first[name]["tests"])
+
+
+def test_the_audit_catches_and_diagnoses_every_catalogue_entry(course):
+    material, cache = course
+    done = run(material, cache, "audit", "--part", "two_layer_net", check=False)
+    count = len(T.entries("catalogue.toml"))
+    assert done.returncode == 0, done.stdout + done.stderr
+    for line in (f"{count} of {count} bugs caught", f"{count} of {count} bugs diagnosed as themselves",
+                 f"{count} of {count} bugs whose feedback gives each piece of advice once"):
+        assert line in done.stdout, done.stdout

@@ -516,12 +516,12 @@ class NetMatches(PlannedProperty):
         return C.net_cases(small=small)
 
     def plan(self, function, case):
-        return [net_call(case), net_call(case, with_y=False)]
+        return [net_call(case)]
 
     def judge(self, function, case, outcomes):
         loss, grads = net_answer(outcomes[0], case)
         ref_loss, ref_grads = reference.net_loss(case, case["X"], case["y"], case["reg"])
-        hint = reg_hint(case, loss, grads, ref_loss, ref_grads) or architecture_hint(case, outcomes[1])
+        hint = reg_hint(case, loss, grads, ref_loss, ref_grads)  # a wrong architecture: the catalogue's diagnosis
         compare(loss, ref_loss, "The loss differs from the correct value (softmax loss of the scores of "
                 "affine - relu - affine, plus the regularization).", hint)
         for name in PARAMS:
