@@ -15,6 +15,7 @@ from autograder.grading.properties.base import Property, close, worst_entry
 from autograder.grading.reference import solution_module
 from autograder.parts.two_layer_net import cases as C
 from autograder.parts.two_layer_net import reference
+from autograder.parts.two_layer_net.solution_slots import times
 
 AFFINE_FORWARD, AFFINE_BACKWARD = "affine_forward", "affine_backward"
 RELU_FORWARD, RELU_BACKWARD = "relu_forward", "relu_backward"
@@ -476,11 +477,6 @@ def net_answer(outcome: dict, case: dict) -> tuple[float, dict]:
     return loss, grads
 
 
-def times(factor: float, term: str) -> str:
-    """`factor * term` as a student writes it: `reg * W` for a factor of 1."""
-    return term if factor == 1 else f"{factor:g} * {term}"
-
-
 def reg_hint(case, loss, grads, ref_loss, ref_grads) -> str | None:
     reg = case["reg"]
     if not reg:
@@ -491,13 +487,14 @@ def reg_hint(case, loss, grads, ref_loss, ref_grads) -> str | None:
     for factor, words in ((0.0, "no regularization at all"), (1.0, "reg * sum(W**2)"), (0.5, "0.5 * reg * sum(W**2)"),
                           (2.0, "2 * reg * sum(W**2)")):
         if factor != scale and close(loss, data_loss + factor * penalty, rtol=1e-9):
-            return about(f"your loss adds {words}; this course's loss adds {scale:g} * reg * (sum(W1**2) + "
-                         f"sum(W2**2)) (and its gradient {times(2 * scale, 'reg * W')} to dW1 and dW2).", "regularization")
+            return about(f"your loss adds {words}; this course's loss adds "
+                         f"{times(scale, 'reg * (sum(W1**2) + sum(W2**2))')} (and its gradient "
+                         f"{times(2 * scale, 'reg * W')} to dW1 and dW2).", "regularization")
     for factor in (0.0, 0.5, 1.0, 2.0):
         if factor != 2 * scale and all(
                 close(grads[w], ref_grads[w] + (factor - 2 * scale) * reg * case[w], rtol=1e-9) for w in ("W1", "W2")):
             what = "no regularization term" if factor == 0 else times(factor, "reg * W")
-            return about(f"your dW1 and dW2 get {what}; the derivative of {scale:g} * reg * sum(W**2) is "
+            return about(f"your dW1 and dW2 get {what}; the derivative of {times(scale, 'reg * sum(W**2)')} is "
                          f"{times(2 * scale, 'reg * W')}.", "regularization")
     return None
 
@@ -660,7 +657,7 @@ class NetRegularization(PlannedProperty):
         ref_loss, ref_grads = reference.net_loss(case, case["X"], case["y"], reg)
         hint = reg_hint(case, loss, grads, ref_loss, ref_grads)
         compare(loss - loss0, scale * penalty, f"The loss with reg = {reg:g} minus the loss with reg = 0 must be "
-                f"{scale:g} * reg * (sum(W1**2) + sum(W2**2)); yours differs.", hint or "")
+                f"{times(scale, 'reg * (sum(W1**2) + sum(W2**2))')}; yours differs.", hint or "")
         for name in PARAMS:
             extra = 2 * scale * reg * case[name] if name in ("W1", "W2") else np.zeros_like(case[name])
             compare(grads[name] - grads0[name], extra, f"grads[{name!r}] with reg = {reg:g} minus grads[{name!r}] with "
