@@ -61,6 +61,7 @@ def check_course_file() -> None:
     """Refuse an invalid course.toml before any command runs (a missing one means the defaults),
     and solutions whose generated lines cannot be found (the reference could not follow it)."""
     from autograder.formulation import CourseFileError, load
+    from autograder.parts import PartError
     from autograder.paths import MaterialNotFound, solutions_dir
     from autograder.release.course_solutions import SolutionLineError, stale_solutions
 
@@ -68,7 +69,7 @@ def check_course_file() -> None:
         stale_solutions(solutions_dir(), load())
     except MaterialNotFound:
         pass  # no material here (doctor, a bare install): the command says so if it needs one
-    except (CourseFileError, SolutionLineError) as error:
+    except (CourseFileError, SolutionLineError, PartError) as error:
         raise click.ClickException(str(error)) from None
 
 

@@ -42,7 +42,8 @@ def featured() -> tuple[str, str] | None:
 
 def all_parts_material(dest: Path) -> Path:
     """A material folder (solutions, release, course.toml) for every part of the assignment, with
-    the course's formulation: `autograder build` run into it."""
+    the course's formulation: `autograder build` run into it. This process's environment is left
+    as it was (AUTOGRADER_MATERIAL names `dest` only while it is built)."""
     import dataclasses
 
     from autograder import parts
@@ -56,8 +57,15 @@ def all_parts_material(dest: Path) -> Path:
     shutil.copytree(assignment_dir(), dest / "assignment", ignore=shutil.ignore_patterns("__pycache__", "*.ipynb"))
     course = dataclasses.replace(current(), parts=tuple(sorted(parts.available())))
     (dest / "course.toml").write_text(course.to_toml(), encoding="utf-8")
+    before = os.environ.get("AUTOGRADER_MATERIAL")
     os.environ["AUTOGRADER_MATERIAL"] = str(dest)
-    build_release(check=False, quiet=True)
+    try:
+        build_release(check=False, quiet=True)
+    finally:
+        if before is None:
+            del os.environ["AUTOGRADER_MATERIAL"]
+        else:
+            os.environ["AUTOGRADER_MATERIAL"] = before
     return dest
 
 
@@ -79,7 +87,7 @@ def demo_command(out: Path | None, all_parts: bool) -> None:
     root = out or Path(tempfile.mkdtemp(prefix="autograder-demo-"))
     if all_parts:
         with console.status("building the material of every part..."):
-            all_parts_material(root / "material")
+            os.environ["AUTOGRADER_MATERIAL"] = str(all_parts_material(root / "material"))
     submissions = root / "submissions"
     if submissions.exists():
         shutil.rmtree(submissions)

@@ -62,8 +62,13 @@ def notebook_sources(formulation: Formulation | None = None) -> dict[str, Path]:
     from autograder import parts
 
     chosen = (formulation or formulation_mod.current()).parts
-    return {Path(source).name.removesuffix(SOURCE_SUFFIX) + ".ipynb": parts.get(name).folder / "notebooks" / source
-            for name in chosen for source in parts.get(name).notebooks}
+    sources = {Path(source).name.removesuffix(SOURCE_SUFFIX) + ".ipynb": parts.get(name).folder / "notebooks" / source
+               for name in chosen for source in parts.get(name).notebooks}
+    for path in sources.values():
+        if not path.is_file():
+            raise NotebookSourceError(f"{path.parent.parent / 'part.toml'} names the notebook {path.name}, "
+                                      f"but {path} does not exist")
+    return sources
 
 
 def notebook_names(formulation: Formulation | None = None) -> tuple[str, ...]:

@@ -85,7 +85,7 @@ def make_all_parts_class(folder: Path, count: int) -> dict[str, str]:
     from autograder.demo import all_parts_material
     from autograder.formulation import current
 
-    all_parts_material(folder.parent / "material")  # sets AUTOGRADER_MATERIAL for this process
+    os.environ["AUTOGRADER_MATERIAL"] = str(all_parts_material(folder.parent / "material"))
     course = current()
     buggy = [m for m in load_catalogue() if m.admits(course)]
     kinds = {}

@@ -215,3 +215,26 @@ def write_submission(folder: Path, texts: dict[str, str]) -> Path:
         target.parent.mkdir(parents=True, exist_ok=True)
         target.write_text(text, encoding="utf-8")
     return folder
+
+
+LOSSES = ("svm_loss_naive", "svm_loss_vectorized", "softmax_loss_naive", "softmax_loss_vectorized")
+
+
+def honest_functions() -> dict[str, list[str]]:
+    """Independently written versions of each loss function: the two solutions above, then the
+    rewritten real student functions and the student-like ones of the diagnosis corpora."""
+    import tomllib
+
+    corpus = Path(__file__).resolve().parent / "corpus"
+    entries = [e for name in ("real_mistakes.toml", "labelled_mistakes.toml")
+               for e in tomllib.loads((corpus / name).read_text(encoding="utf-8"))["mistake"]]
+    return {function: [INDEPENDENT_CORRECT[function], INDEPENDENT_BUGGY[function]]
+            + [e["replace_function"] for e in entries if e["function"] == function] for function in LOSSES}
+
+
+def honest_class(size: int) -> dict[str, dict[str, str]]:
+    """`size` submissions whose loss functions are all different independent versions (the k-th
+    submission takes the k-th version of each function): a class with nothing copied."""
+    versions = honest_functions()
+    return {f"student_{k:02d}": solution_texts({function: versions[function][k] for function in LOSSES})
+            for k in range(size)}

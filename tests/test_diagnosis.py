@@ -25,12 +25,15 @@ from autograder.catalogue.mutants import (
 )
 from autograder.grading import diagnosis, grade_submission
 from autograder.grading.diagnosis import CRASHES, LINE_PREFIX, diagnose_crash
+from autograder.parts.linear_classifiers import relations
 from autograder.paths import solutions_dir
 from autograder.report.results import deterministic_view, dumps, to_results, validate
 
 CORPUS = Path(__file__).resolve().parent / "corpus"
 BUGS = {m.id: m for m in load_catalogue()}
 LABELLED = tomllib.loads((CORPUS / "labelled_mistakes.toml").read_text())["mistake"]
+REAL = tomllib.loads((CORPUS / "real_mistakes.toml").read_text())["mistake"]
+RELATIONS = {rule.id for rule in relations.RULES}
 
 
 def recognised(report, function: str) -> tuple[str, ...]:
@@ -122,6 +125,29 @@ def test_a_labelled_mistake_is_diagnosed_correctly_or_not_at_all(tmp_path, entry
     else:
         assert got == "", f"a mistake outside the catalogue was diagnosed as {got}"
         assert not any(LINE_PREFIX in t.output for t in report.tests)
+
+
+def test_the_real_corpus_is_sound():
+    """Distinct mistakes of real public student code, each naming where it was found."""
+    assert len(REAL) >= 20
+    known = set(BUGS) | set(CRASHES) | RELATIONS
+    for entry in REAL:
+        assert set(entry) - {"note"} == {"id", "function", "label", "sources", "replace_function"}, entry["id"]
+        assert entry["sources"] and all(re.fullmatch(r"[\w.-]+/[\w.-]+@[0-9a-f]{8}", s) for s in entry["sources"])
+        assert bool(entry["label"]) != bool(entry.get("note")), entry["id"]  # say why nothing fits
+        for part in filter(None, entry["label"].split("+")):
+            assert part in known, (entry["id"], part)
+    labelled = [e for e in REAL if e["label"]]
+    assert sum(len(e["sources"]) for e in labelled) >= 0.8 * sum(len(e["sources"]) for e in REAL)
+
+
+@pytest.mark.parametrize("entry", REAL, ids=[e["id"] for e in REAL])
+def test_a_real_mistake_gets_exactly_its_diagnosis(tmp_path, entry):
+    """Each real mistake is named as its label says, relations and compositions included, and
+    the ones no rule explains get no diagnosis at all."""
+    report = grade_submission(_labelled_submission(tmp_path, entry), functions=(entry["function"],))
+    assert report.score < report.max_score, "a real mistake must lose points"
+    assert "+".join(recognised(report, entry["function"])) == entry["label"]
 
 
 # ------------------------------------------------------------- no reference source
@@ -231,7 +257,7 @@ def test_diagnosis_does_not_depend_on_what_this_process_cached_before(tmp_path):
     folder = with_mutants(tmp_path, "pair", a, b)
     first = dumps(deterministic_view(to_results(grade_submission(folder, functions=(a.function,)))))
     diagnosis._mutated_for.cache_clear()
-    diagnosis._mutant_loops.cache_clear()
+    diagnosis._mutant_loops_for.cache_clear()
     second = dumps(deterministic_view(to_results(grade_submission(folder, functions=(a.function,)))))
     assert first == second and LINE_PREFIX in first
 

@@ -43,7 +43,7 @@ from autograder.paths import solutions_dir
 
 GRADED_FILES = graded_files()  # the linear classifiers' (the default course)
 
-GRADING_DIR = Path(__file__).resolve().parent.parent / "autograder" / "grading"
+GRADING_DIR = Path(__file__).resolve().parent.parent / "autograder" / "parts" / "linear_classifiers"
 BUGGY_SVM = "svm_naive_reg_grad_no_factor_2"
 BUGGY_SOFTMAX = "softmax_vec_no_max_shift"
 

@@ -6,6 +6,7 @@ Each class holds the sources, two untouched stubs and disguised copies
 (tests/similarity_disguises.py).
 """
 
+import html
 import random
 
 import numpy as np
@@ -13,6 +14,8 @@ import pytest
 from similarity_corpus import (
     INDEPENDENT_BUGGY,
     INDEPENDENT_CORRECT,
+    honest_class,
+    honest_functions,
     solution_texts,
     write_submission,
 )
@@ -218,3 +221,62 @@ def test_the_report_is_the_same_whether_fingerprinted_in_one_process_or_several(
     monkeypatch.setattr(index, "PARALLEL_FROM", 10**9)
     one = csv_text(compare(submissions))
     assert several == one and several.count("\n") == 1 + len(members) * (len(members) - 1) // 2
+
+
+# ------------------------------------------------------------- a copy of one file in an honest class
+
+HONEST_SIZE = 11
+
+
+def _one_file_copier(source: str, how) -> dict[str, str]:
+    """The SVM file of `source` (both functions) disguised, and a Softmax written by nobody else."""
+    versions = honest_functions()
+    texts = solution_texts({name: versions[name][HONEST_SIZE] for name in ("softmax_loss_naive",
+                                                                          "softmax_loss_vectorized")})
+    svm = FILE_OF_FUNCTION["svm_loss_vectorized"]
+    texts[svm] = how(honest_class(HONEST_SIZE)[source][svm], random.Random(7))
+    return texts
+
+
+def test_an_honest_class_has_no_flag(tmp_path):
+    """Independently written functions (the rewritten real student code and the student-like
+    corpora): nothing is flagged, by the pairs' scores or by any function's."""
+    comparison, scores = _run(tmp_path, honest_class(HONEST_SIZE))
+    assert len(scores) == HONEST_SIZE * (HONEST_SIZE - 1) // 2
+    assert not comparison.flagged.any(), [p for p, (_, flagged, _) in scores.items() if flagged]
+    assert set(comparison.function_thresholds) == set(UNITS) - {"other"}
+
+
+@pytest.mark.parametrize("how", sorted(HOWS))
+@pytest.mark.parametrize("source", ["student_00", "student_05", "student_10"])
+def test_a_copy_of_one_file_is_flagged_in_an_honest_class(tmp_path, source, how):
+    """The copier takes one student's SVM file and writes the Softmax honestly: the pair with
+    the source is flagged, by the copied function's own score when the pair's score is diluted,
+    the source is the copier's closest partner, and no honest pair is flagged. (Measured over
+    every source of this class: 60 of 66 copies flagged, 48 by the pair's score alone; heavy
+    reordering of a short vectorized function is what still escapes, docs/similarity.md.)"""
+    members = {**honest_class(HONEST_SIZE), "copier": _one_file_copier(source, HOWS[how])}
+    comparison, scores = _run(tmp_path, members)
+    assert _closest(scores, "copier") == source
+    _, flagged, p = scores[frozenset(("copier", source))]
+    assert flagged, comparison.pairs.units[p]
+    reasons = comparison.flagged_by(p)
+    assert reasons and set(reasons) <= {"score", "svm_loss_naive", "svm_loss_vectorized"}
+    assert int(comparison.flagged.sum()) == 1
+
+
+def test_a_diluted_one_file_copy_is_flagged_by_its_function_alone(tmp_path):
+    """Every disguise at once: the pair's score is below its threshold; the copied
+    vectorized SVM's own score is what raises the flag, and the report says so."""
+    from autograder.similarity.report import csv_text, html_text
+
+    members = {**honest_class(HONEST_SIZE), "copier": _one_file_copier("student_05", combined)}
+    comparison, scores = _run(tmp_path, members)
+    _, flagged, p = scores[frozenset(("copier", "student_05"))]
+    assert flagged and comparison.pairs.score[p] < comparison.threshold.value
+    assert comparison.flagged_by(p) == ["svm_loss_vectorized"]
+    row = next(line for line in csv_text(comparison).splitlines() if "copier" in line and "student_05" in line)
+    assert ",true,svm_loss_vectorized," in row
+    page = html_text(comparison)
+    assert "by svm_loss_vectorized" in page and 'id="function-thresholds"' in page
+    assert html.escape(comparison.function_thresholds["svm_loss_vectorized"].explanation()) in page

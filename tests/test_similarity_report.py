@@ -42,7 +42,7 @@ def test_the_command_writes_a_ranked_csv_and_the_page(tmp_path):
     assert VERDICT in result.output and "1 flagged" in result.output
     rows = _rows((tmp_path / "out" / "similarity.csv").read_text())
     header = list(rows[0])
-    assert header[:4] == ["a", "b", "score", "flagged"] and all(unit in header for unit in UNITS)
+    assert header[:5] == ["a", "b", "score", "flagged", "flagged_by"] and all(unit in header for unit in UNITS)
     pairs = [row for row in rows if row["b"]]
     assert len(pairs) == 6  # the stub has no code of its own: in no pair
     assert "stub" not in {row["a"] for row in pairs} | {row["b"] for row in pairs}
@@ -50,6 +50,7 @@ def test_the_command_writes_a_ranked_csv_and_the_page(tmp_path):
     assert scores == sorted(scores, reverse=True) and all(0 <= s <= 1 for s in scores)
     assert {pairs[0]["a"], pairs[0]["b"]} == {"alice", "mallory"} and pairs[0]["flagged"] == "true"
     assert [row["flagged"] for row in pairs[1:]] == ["false"] * 5
+    assert pairs[0]["flagged_by"].split(";")[0] == "score" and not any(row["flagged_by"] for row in pairs[1:])
     stub_row = next(row for row in rows if row["a"] == "stub" and not row["b"])
     assert stub_row["notes"].startswith("not compared: no code of its own")
     page = (tmp_path / "out" / "similarity.html").read_text()

@@ -34,7 +34,7 @@ Keys:
   The grader matches the mutants of a failing function against the student's
   answers (``autograder.grading.diagnosis``); ``autograder audit`` checks that
   grading each mutant yields its own diagnosis.
-- ``covers`` (optional): the hint topics (``autograder.grading.hints.TOPICS``) whose
+- ``covers`` (optional): the hint topics (``autograder.grading.hints.known_topics()``) whose
   hints give the same advice as ``diagnosis``; a failed check that shows the diagnosis
   leaves such a hint out, so the student reads each piece of advice once.
 - ``caught_by``: property ids of that function in its part's ``rubric.toml``
@@ -301,14 +301,16 @@ def _parse_entry(path: Path, number: int, entry: object, properties: dict) -> Mu
 
 
 def _parse_covers(value: object, diagnosed: bool, fail) -> frozenset[str]:
-    """The `covers` list: hint topics (`autograder.grading.hints.TOPICS`) the diagnosis repeats."""
-    from autograder.grading.hints import TOPICS
+    """The `covers` list: hint topics (`autograder.grading.hints.known_topics()`) the diagnosis repeats."""
+    from autograder.grading.hints import known_topics
+
+    topics = known_topics()
 
     if not isinstance(value, list) or not all(isinstance(v, str) for v in value):
         raise fail("`covers` must be a list of hint topics")
-    unknown = sorted(set(value) - set(TOPICS))
+    unknown = sorted(set(value) - set(topics))
     if unknown:
-        raise fail(f"`covers` names unknown hint topics {unknown}; known: {', '.join(sorted(TOPICS))}")
+        raise fail(f"`covers` names unknown hint topics {unknown}; known: {', '.join(sorted(topics))}")
     if value and not diagnosed:
         raise fail("`covers` needs a `diagnosis` (it names the hints the diagnosis repeats)")
     return frozenset(value)

@@ -34,7 +34,6 @@ from dataclasses import dataclass
 import numpy as np
 
 from autograder import parts
-from autograder.catalogue import relations
 from autograder.catalogue.mutants import (
     FILE_OF_FUNCTION,
     CatalogueError,
@@ -68,7 +67,7 @@ whose mutants each explain part of the student's first wrong answer first."""
 common (an unaveraged loss and 0.5 * reg); `train` and `predict` are matched one mistake
 at a time (replaying training runs for every pair would cost too much for what it finds)."""
 COMPOSE_BUDGET = 40
-"""Mutants tried at most, each with every relation (`autograder.catalogue.relations`), when
+"""Mutants tried at most, each with every relation (a part's `relations` module), when
 neither a mutant, nor a pair, nor a relation to the reference explains a loss function."""
 _PRIVATE_PREFIX = "_autograder_mutant_"
 
@@ -280,12 +279,15 @@ def _matches(module, function: str, observation: Observation) -> bool:
 # ------------------------------------------------------------------ structure
 
 
-def _loop_kind(source: str, function: str) -> str | None:
-    """What the no-loops check finds in a vectorized function, without its line number."""
-    from autograder.grading.properties.syntax import find_loop
-
-    reason = find_loop(source, function)
-    return None if reason is None else re.sub(r" at line \d+", "", reason)
+def _structure(function: str):
+    """How `function`'s part describes its loops (`structure.kind(source, function)`: what its
+    syntax checks find, without line numbers), or None when they do not judge its structure.
+    Two answers alike but for their loops are not the same mistake."""
+    part = parts.part_of(function)
+    if not (part.folder / "structure.py").is_file():
+        return None
+    structure = part.module("structure")
+    return structure.kind if function in structure.FUNCTIONS else None
 
 
 # ------------------------------------------------------------------ choosing the inputs
@@ -337,8 +339,9 @@ class _Matcher:
     def __init__(self, function: str, observations: list[Observation], student_source: str):
         self.function = function
         self.observations = observations
-        self.structural = function.endswith("_vectorized")
-        self.student_loops = _loop_kind(student_source, function) if self.structural else None
+        self.structure = _structure(function)
+        self.structural = self.structure is not None
+        self.student_loops = self.structure(student_source, function) if self.structural else None
 
     def reproduces(self, chosen: tuple[Mutant, ...]) -> bool | None:
         """True when the mutants `chosen` answer like the student everywhere; None if they do not apply.
@@ -364,11 +367,11 @@ class _Matcher:
 
 
     def loops_agree(self, chosen: tuple[Mutant, ...]) -> bool:
-        """Whether the mutants `chosen` (the reference: ()) loop where the student's vectorized
-        function loops (always, for a function that may loop)."""
+        """Whether the mutants `chosen` (the reference: ()) loop where the student's function
+        loops (always, for a function whose loops are not judged)."""
         if not self.structural:
             return True
-        return (_mutant_loops(chosen, self.function) if chosen else None) == self.student_loops
+        return _mutant_loops(chosen, self.function) == self.student_loops
 
     def explained_parts(self, chosen: tuple[Mutant, ...]) -> int:
         """How many parts of the student's first deviating answer (the loss, dW, ...) the mutants
@@ -394,9 +397,15 @@ def _parts(answer: dict) -> dict:
             for name in ("loss", "dW", "y", "history", "W") if name in entry}
 
 
-@functools.cache
 def _mutant_loops(chosen: tuple[Mutant, ...], function: str) -> str | None:
-    return _loop_kind(_mutated(chosen)[1], function)
+    return _mutant_loops_for(chosen, function, current())
+
+
+@functools.cache
+def _mutant_loops_for(chosen: tuple[Mutant, ...], function: str, formulation: Formulation) -> str | None:
+    """The loops of the mutants `chosen` of `function` (of the reference when none)."""
+    source = _mutated(chosen)[1] if chosen else _reference_source(FILE_OF_FUNCTION[function], formulation)
+    return _structure(function)(source, function)
 
 
 def _reference_loaded(relative: str):
@@ -472,8 +481,15 @@ def _match_catalogue(matcher: _Matcher) -> list[Diagnosis]:
 # ------------------------------------------------------------------ relations
 
 
+def _relations(function: str):
+    """The relations module of `function`'s part (`relations.py` in its folder: the simple
+    relations to the right answer it recognises), or None when the part has none."""
+    part = parts.part_of(function)
+    return part.module("relations") if (part.folder / "relations.py").is_file() else None
+
+
 def _relation_diagnoses(function: str, factors) -> list[Diagnosis] | None:
-    found = relations.describe(function, factors, current())
+    found = _relations(function).describe(function, factors, current())
     return None if found is None else [Diagnosis(d.id, d.text, d.covers) for d in found]
 
 
@@ -487,20 +503,21 @@ def _explanations(matcher: _Matcher, parts_of) -> set:
         if parts is None:
             return set()
         cases.append((parts, observation.answer))
-        if k == 0 and not relations.explanations(cases, _same_outcome):
+        if k == 0 and not _relations(matcher.function).explanations(cases, _same_outcome):
             return set()
-    return relations.explanations(cases, _same_outcome)
+    return _relations(matcher.function).explanations(cases, _same_outcome)
 
 
 def _match_relations(matcher: _Matcher, mutants: list[Mutant]) -> list[Diagnosis]:
-    """The relation (`autograder.catalogue.relations`) between the student's answers and the
+    """The relation (the part's `relations` module) between the student's answers and the
     reference's, or a catalogue mutant's plus a relation, when exactly one explains them all.
 
     The reference is tried first: one explanation there is the diagnosis, several are
     nothing. Then each mutant (at most COMPOSE_BUDGET, those that explain most of the first
     wrong answer first): the diagnosis when exactly one mutant and one combination fit.
     """
-    if not relations.knows(matcher.function) or not matcher.observations:
+    relations = _relations(matcher.function)
+    if relations is None or not relations.knows(matcher.function) or not matcher.observations:
         return []
     course = current()
     if matcher.loops_agree(()):
@@ -529,7 +546,13 @@ def describe(diagnosis_id: str) -> str:
     if diagnosis_id in CRASHES:
         return CRASHES[diagnosis_id]
     found = next((m for m in _bundled() if m.id == diagnosis_id), None)
-    return found.description if found else diagnosis_id
+    if found:
+        return found.description
+    for name in parts.available():  # a relation's id: its part's relations module describes it
+        part = parts.get(name)
+        if (part.folder / "relations.py").is_file() and (said := part.module("relations").description(diagnosis_id)):
+            return said
+    return diagnosis_id
 
 
 # ------------------------------------------------------------------ crashes
@@ -540,6 +563,8 @@ CRASHES = {
     "crash_missing_module": "Imports a package the grader does not have (tqdm, past.builtins, ...).",
     "crash_name_from_other_function": "Uses a variable that only another function defines: NameError.",
     "crash_undefined_name": "Uses a name the file never defines (a notebook variable?): NameError.",
+    "crash_max_for_maximum": "np.max(0, x) (a maximum along the axis x) where np.maximum(0, x) is meant.",
+    "crash_ten_classes": "The number of classes written as 10 (CIFAR-10's): an error for any other number.",
 }
 """The crash diagnoses and what they stand for (instructors' words)."""
 
@@ -552,6 +577,10 @@ PYTHON2_NAMES = {
 }
 _NAME_ERROR = re.compile(r"NameError: name '([A-Za-z_][A-Za-z0-9_]*)' is not defined")
 _MISSING_MODULE = re.compile(r"ModuleNotFoundError: No module named '([A-Za-z0-9_.]+)'")
+_MAX_FOR_MAXIMUM = re.compile(r"np\.a?max\(\s*0\s*,")
+_MAX_ERRORS = ("only integer scalar arrays can be converted to a scalar index", "AxisError", "TypeError: 'float' object")
+_TEN = re.compile(r"(?<![\w.])10(?![\w.])")
+_SHAPE_ERRORS = ("could not be broadcast", "out of bounds", "cannot reshape", "shapes", "mismatch")
 
 
 def _names_bound_in(source: str) -> tuple[dict[str, set[str]], set[str]]:
@@ -584,8 +613,9 @@ def diagnose_crash(error: str, source: str = "", function: str | None = None) ->
     """A diagnosis of an error text from the child (an import or a call), or None.
 
     Recognises Python 2 code (`print x`, `xrange`), a name the function uses but that
-    is only defined in another function or nowhere in the file, and an import of a
-    package the grader does not have.
+    is only defined in another function or nowhere in the file, an import of a
+    package the grader does not have, np.max(0, x) written for np.maximum(0, x), and a
+    number of classes written as 10 (the error's line of code and its message both say 10).
     """
     text = str(error)
     if "Missing parentheses in call to 'print'" in text:
@@ -602,6 +632,16 @@ def diagnose_crash(error: str, source: str = "", function: str | None = None) ->
         return Diagnosis("crash_missing_module", (
             f"your file imports `{package}`, which the grader does not have{extra}; graded code may "
             "use numpy and Python's standard library only, so remove that import."))
+    lines = [line.strip() for line in text.strip().splitlines() if line.strip()]
+    last, code = (lines[-1] if lines else ""), (lines[-2] if len(lines) > 1 else "")
+    if any(e in last for e in _MAX_ERRORS) and _MAX_FOR_MAXIMUM.search(code):
+        return Diagnosis("crash_max_for_maximum", (
+            "np.max(0, x) is the maximum along the axis x, so it fails on an array x; the elementwise maximum of 0 "
+            "and each entry of x, max(0, x), is np.maximum(0, x)."))
+    if any(e in last for e in _SHAPE_ERRORS) and _TEN.search(last) and _TEN.search(code):
+        return Diagnosis("crash_ten_classes", (
+            "your code has the number of classes written as 10 (CIFAR-10's), but the grader also checks other "
+            "numbers of classes: take it from the data, e.g. num_classes = W.shape[1]."))
     name_error = _NAME_ERROR.search(text)
     if name_error:
         name = name_error.group(1)

@@ -10,44 +10,51 @@ or shows only the part of it that is not about that topic (`Hint.otherwise`).
 
 from __future__ import annotations
 
+import functools
 import re
-from dataclasses import dataclass
 
-TOPICS = {
-    "regularization": "how the regularization enters the loss or dW (missing, scaled, divided by N)",
-    "averaging": "dividing the loss or dW by the number of samples",
-    "delta": "the SVM margin delta",
-    "hinge": "the plain or squared hinge",
+COMMON_TOPICS = {
+    "regularization": "how the regularization enters the loss or its gradient (missing, scaled, divided by N)",
+    "averaging": "dividing the loss or its gradient by the number of samples",
     "max_shift": "subtracting each row's maximum score before np.exp",
     "log_of_clipped": "clipping, or adding an epsilon to, the probabilities before the log",
     "correct_class": "skipping the correct class in the SVM loss",
-    "loops": "Python loops in a vectorized function",
+    "loops": "Python loops in a function that must be loop-free",
     "in_place": "modifying an input array",
-    "sgd_step": "the gradient descent step of train",
-    "minibatch": "sampling the minibatch",
-    "loss_history": "recording the loss history",
-    "initialisation": "creating W once",
-    "argmax": "which argmax predict takes",
 }
-"""Every hint topic, and what a hint on it is about (catalogue entries name them in `covers`)."""
+"""The hint topics that several parts share; a part adds its own (`[hint_topics]` in part.toml)."""
 
 
-@dataclass(frozen=True)
-class Hint:
-    """A hint's text, its topics, and what remains of it once a diagnosis covers them."""
+@functools.cache
+def _topics(declared: tuple) -> dict[str, str]:
+    return dict(COMMON_TOPICS) | dict(declared)
 
-    text: str
-    topics: frozenset[str] = frozenset()
-    otherwise: str | None = None
-    """The hint to show instead when a diagnosis covers its topics (None: no hint at all)."""
 
-    def __post_init__(self):
-        unknown = set(self.topics) - set(TOPICS)
+def known_topics() -> dict[str, str]:
+    """Every hint topic, and what a hint on it is about (catalogue entries name them in `covers`)."""
+    from autograder import parts
+
+    return _topics(tuple(item for name in parts.available() for item in parts.get(name).hint_topics))
+
+
+class Hint(str):
+    """A hint's text (it is that string), its topics, and what remains of it once a
+    diagnosis covers them (`otherwise`: the hint to show instead; None: no hint at all)."""
+
+    topics: frozenset[str]
+    otherwise: str | None
+
+    def __new__(cls, text: str, topics=frozenset(), otherwise: str | None = None):
+        unknown = set(topics) - set(known_topics())
         if unknown:
             raise ValueError(f"unknown hint topics {sorted(unknown)}")
+        hint = super().__new__(cls, text)
+        hint.topics, hint.otherwise = frozenset(topics), otherwise
+        return hint
 
-    def __str__(self) -> str:
-        return self.text
+    @property
+    def text(self) -> str:
+        return str.__str__(self)
 
 
 def about(text: str | None, *topics: str, otherwise: str | None = None) -> Hint | None:

@@ -19,7 +19,7 @@ import traceback
 import numpy as np
 
 from autograder import parts
-from autograder.sandbox import lookup
+from autograder.sandbox import harness_services
 
 
 class ReplayError(Exception):
@@ -45,7 +45,11 @@ class GraderBox:
         return self.resolve(relative)
 
     def attribute(self, relative: str, name: str | None, cls: str | None = None):
-        return lookup.attribute(self.module(relative), relative, name, cls, ReplayError)
+        return harness_services.attribute(self.module(relative), relative, name, cls, ReplayError)
+
+    @staticmethod
+    def python_lines(what: str, run, *args) -> int:
+        return harness_services.python_lines(ReplayError, what, run, *args)
 
     @staticmethod
     def plain_array(value, what: str, max_size: int) -> np.ndarray:

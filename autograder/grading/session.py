@@ -17,7 +17,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from autograder import parts
-from autograder.paths import assignment_dir
+from autograder.paths import assignment_dir, solutions_dir
 from autograder.sandbox.channel import NotRun, Ticket
 from autograder.sandbox.process import ChildFailure, ChildProcess, Limits, acquire
 
@@ -185,6 +185,12 @@ class Session:
         release = assignment_dir() / "cs231n"
         if release.is_dir():
             shutil.copytree(release, self.work / "cs231n", ignore=shutil.ignore_patterns("__pycache__", "*.pyc"))
+        for relative in (f for part in self.parts for f in part.provided_files):
+            if not (self.work / relative).is_file() and (solutions_dir() / relative).is_file():
+                # a release built for another selection of parts lacks them; shipped complete,
+                # the solutions' copy is the release's
+                (self.work / relative).parent.mkdir(parents=True, exist_ok=True)
+                shutil.copyfile(solutions_dir() / relative, self.work / relative)
         for relative in self.graded_files:  # every package on the way to a graded file
             for package in Path(relative).parents:
                 if package != Path("."):

@@ -106,6 +106,8 @@ class Part:
     """Per graded file: its public checks' file in the release (run by its notebook's grade cells)."""
     options: tuple[Option, ...] = ()
     demo: tuple[DemoStudent, ...] = ()
+    hint_topics: tuple[tuple[str, str], ...] = ()
+    """The part's own hint topics (`[hint_topics]`: name = what a hint on it is about)."""
     """The part's students in `autograder demo`'s sample class."""
     package: str = ""
     """The Python package of the folder (`autograder.parts.<name>` for a built-in part)."""
@@ -270,12 +272,15 @@ def _load(folder: str, mtime_ns: int) -> Part:
         if not isinstance(entry, dict) or not {"student", "mutant", "what"} <= set(entry):
             fail("each [[demo]] entry needs `student`, `mutant` (a catalogue id) and `what`")
         demo.append(DemoStudent(entry["student"], entry["mutant"], entry["what"], entry.get("featured")))
+    topics = data.get("hint_topics", {})
+    if not isinstance(topics, dict) or not all(isinstance(v, str) for v in topics.values()):
+        fail("[hint_topics] maps each topic's name to what a hint on it is about")
     return Part(
         name=name, folder=Path(folder), title=str(data.get("title", name)), graded_files=graded,
         provided_files=tuple(_strings(data.get("provided_files", []), "provided_files", fail)),
         notebooks=tuple(_strings(data.get("notebooks", []), "notebooks", fail)),
         functions=tuple(functions), placeholders=placeholders, public_checks=public_checks,
-        options=tuple(options), demo=tuple(demo),
+        options=tuple(options), demo=tuple(demo), hint_topics=tuple(sorted(topics.items())),
         package=_package(name, Path(folder)),
     )
 

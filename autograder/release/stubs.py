@@ -296,10 +296,13 @@ def build_command(check: bool) -> None:
     assignment/tests and the notebooks. Every other file is left alone.
     """
     from autograder.formulation import CourseFileError
+    from autograder.parts import PartError
     from autograder.release.course_build import build_release
     from autograder.release.course_solutions import SolutionLineError
+    from autograder.release_notebooks import NotebookSourceError
 
     try:
         build_release(check)
-    except (MarkerError, MaterialNotFound, CourseFileError, SolutionLineError) as error:
+    except (MarkerError, MaterialNotFound, CourseFileError, SolutionLineError, NotebookSourceError,
+            PartError) as error:
         raise click.ClickException(str(error)) from error

@@ -30,7 +30,7 @@ SANDBOX = layers.ChildSandbox(json.loads(sys.argv[3]) if __name__ == "__main__" 
 if __name__ == "__main__":
     SANDBOX.start()
 
-import lookup  # noqa: E402
+import harness_services  # noqa: E402
 import numpy as np  # noqa: E402
 import wire  # noqa: E402
 
@@ -162,7 +162,13 @@ class Box:
     def attribute(relative: str, name: str | None, cls: str | None = None):
         """The function `name` of that file, the method `name` of its class `cls`, or the class
         itself when `name` is None; StudentError naming what is missing."""
-        return lookup.attribute(Box.module(relative), relative, name, cls, StudentError)
+        return harness_services.attribute(Box.module(relative), relative, name, cls, StudentError)
+
+    @staticmethod
+    def python_lines(what: str, run, *args) -> int:
+        """The Python events of `run(*args)` (a deterministic measure of Python work); what it
+        raises goes through, and StudentError when it replaced the trace function."""
+        return harness_services.python_lines(StudentError, what, run, *args)
 
     plain_array = staticmethod(lambda value, what, max_size: as_plain_array(value, what, max_size))
 

@@ -1,10 +1,11 @@
 """`similarity.csv` and `similarity.html` from a comparison.
 
 - The CSV has one row per compared pair, ranked (columns `a`, `b`, `score`, `flagged`,
-  then `b_kind` (class or archive), `pooled`, one column per unit and `notes`), then one
-  row per document that could not be compared at all, saying why.
+  then `flagged_by` (what raised the flag: `score`, and/or the graded functions whose own
+  score did), `b_kind` (class or archive), `pooled`, one column per unit and `notes`),
+  then one row per document that could not be compared at all, saying why.
 - The HTML page states that a flag is a reason to look, not a verdict, and how the
-  flag threshold was found; lists the best pairs; and opens the flagged pairs (or the
+  flag thresholds were found; lists the best pairs; and opens the flagged pairs (or the
   best few when none is flagged) side by side, function by function, with the
   matching regions highlighted: strongly where the shared code is rare in the class,
   faintly where it is common. It is one file without scripts; every text from a
@@ -65,7 +66,7 @@ def _csv_field(text: str) -> str:
 def csv_text(comparison: Comparison) -> str:
     documents = comparison.documents
     pairs = comparison.pairs
-    header = ",".join(["a", "b", "score", "flagged", "b_kind", "pooled", *UNITS, "notes"])
+    header = ",".join(["a", "b", "score", "flagged", "flagged_by", "b_kind", "pooled", *UNITS, "notes"])
     names = np.array([_csv_field(d.name) for d in documents], dtype=object)
     kinds = np.array([d.kind for d in documents], dtype=object)
     notes = np.array([_csv_field(f"{d.name}: {'; '.join(d.notes)}") if d.notes else "" for d in documents],
@@ -75,13 +76,17 @@ def csv_text(comparison: Comparison) -> str:
         parts = [d for d in (documents[pairs.a[p]], documents[pairs.b[p]]) if d.notes]
         row_notes[p] = _csv_field("; ".join(f"{d.name}: {'; '.join(d.notes)}" for d in parts))
     flagged = np.where(comparison.flagged, "true", "false").astype(object)
-    columns = [names[pairs.a], names[pairs.b], _column(pairs.score), flagged, kinds[pairs.b], _column(pairs.pooled),
+    flagged_by = np.full(len(pairs.a), "", dtype=object)
+    for p in np.flatnonzero(comparison.flagged):
+        flagged_by[p] = ";".join(comparison.flagged_by(p))
+    columns = [names[pairs.a], names[pairs.b], _column(pairs.score), flagged, flagged_by, kinds[pairs.b],
+               _column(pairs.pooled),
                *(_column(pairs.units[:, u]) for u in range(len(UNITS))), row_notes]
     lines = [header]
     lines.extend(map(",".join, zip(*columns, strict=True)))
     for document in comparison.not_compared():
         why = "; ".join(document.notes) or NO_CODE
-        lines.append(",".join([_csv_field(document.name), "", "", "false", document.kind, "", *([""] * len(UNITS)),
+        lines.append(",".join([_csv_field(document.name), "", "", "false", "", document.kind, "", *([""] * len(UNITS)),
                                _csv_field(f"not compared: {why}")]))
     return "\n".join(lines) + "\n"
 
@@ -195,7 +200,7 @@ def _pair_section(comparison: Comparison, p: int, rank: int) -> str:
             continue
         units.append(f"""<div class="unit" data-unit="{_e(unit)}"><h4>{_e(unit)} <span class="score">{value:.3f}</span></h4>
 <div class="sides"><div class="side">{_side(comparison, a, b, unit)}</div><div class="side">{_side(comparison, b, a, unit)}</div></div></div>""")
-    status = '<span class="flag">flagged</span>' if flagged else "not flagged"
+    status = f'<span class="flag">flagged</span> ({_e(_reasons(comparison, p))})' if flagged else "not flagged"
     return f"""<section class="pair{' flagged' if flagged else ''}" id="pair-{rank}">
 <h3>#{rank}: {_e(names[0])} and {_e(names[1])} ({_e(comparison.documents[b].kind)}) &middot; score {pairs.score[p]:.3f} &middot; {status}</h3>
 <div class="sides heads"><div>{_e(names[0])}</div><div>{_e(names[1])}</div></div>
@@ -240,7 +245,8 @@ def html_text(comparison: Comparison) -> str:
         link = f'<a href="#pair-{p + 1}">{p + 1}</a>' if p in opened else str(p + 1)
         rows.append(f'<tr class="{"flagged" if flagged else "pair"}"><td>{link}</td><td>{_e(documents[a].name)}</td>'
                     f'<td>{_e(documents[b].name)}</td><td>{_e(documents[b].kind)}</td>'
-                    f'<td class="num">{pairs.score[p]:.3f}</td><td>{"yes" if flagged else ""}</td>{cells}</tr>')
+                    f'<td class="num">{pairs.score[p]:.3f}</td><td>{_e(_reasons(comparison, p)) if flagged else ""}</td>'
+                    f'{cells}</tr>')
     sections = "\n".join(_pair_section(comparison, p, p + 1) for p in opened)
     problems = [f"{d.name}: not compared: {'; '.join(d.notes) or NO_CODE}"
                 for d in comparison.not_compared()]
@@ -265,6 +271,12 @@ in this class and archive; only reading the code, and talking with the students,
 <p id="summary">{comparison.submissions} submissions, {archived} archived files, {len(pairs.a)} pairs compared,
 <b>{n_flagged}</b> flagged.</p>
 <p id="threshold">{_e(comparison.threshold.explanation())}.</p>
+<p>A pair is also flagged when one graded function's own score is far out among that function's scores
+(a copy of one file next to honest work elsewhere is diluted in the pair's score), by the same rule
+with that function's bounds:</p>
+<ul id="function-thresholds">
+{"".join(f"<li>{_e(t.explanation())}.</li>" for t in comparison.function_thresholds.values())}
+</ul>
 <p>How it works: each graded function is reduced to normalized tokens (names, literals, comments,
 docstrings and layout normalized away), hashed in runs of {K} tokens and winnowed; the release's own
 text is removed; each shared fingerprint weighs less the more submissions and archived files hold it.
@@ -289,6 +301,11 @@ is the mean of its best function and of all functions pooled. Highlighted:
 </body>
 </html>
 """
+
+
+def _reasons(comparison: Comparison, p: int) -> str:
+    """What raised pair p's flag, in words: 'by score', or 'by' and the graded function's name."""
+    return "by " + ", ".join(comparison.flagged_by(p))
 
 
 def _opened(comparison: Comparison) -> list[int]:

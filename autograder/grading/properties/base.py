@@ -245,6 +245,42 @@ class Property:
         return None
 
 
+class PlannedProperty(Property):
+    """A property that plans the calls of each input (`plan`), sends every input's calls in one
+    request (ahead of time when it can: `send_ahead`), and judges each input's answers (`judge`)."""
+
+    def plan(self, function: str, case: dict) -> list[dict]:
+        raise NotImplementedError
+
+    def judge(self, function: str, case: dict, outcomes: list[dict]) -> None:
+        raise NotImplementedError
+
+    def check(self, ctx, function, case):
+        self.judge(function, case, ctx.call(function, self.plan(function, case)))
+
+    def _planned(self, function, cases) -> tuple[list, list]:
+        """Each case's calls, and all of them in one list (one request)."""
+        plans = [self.plan(function, case) for case in cases]
+        return plans, [c for plan in plans for c in plan]
+
+    def send_ahead(self, ctx, function, cases):
+        plans, calls = self._planned(function, cases)
+        return plans, calls, ctx.send_call(function, calls)
+
+    def evaluate(self, ctx, function, cases, begun=None):
+        plans, calls, ticket = begun if begun is not None else (*self._planned(function, cases), None)
+        outcomes = ctx.call(function, calls, ticket)
+        start = 0
+        for case, plan in zip(cases, plans, strict=True):
+            chunk = outcomes[start : start + len(plan)]
+            start += len(plan)
+            try:
+                self.judge(function, case, chunk)
+            except Failure as failure:
+                return case, failure
+        return None
+
+
 SHRINK_BUDGET = 60
 """Checks hypothesis may run while looking for a failure and shrinking it, per property."""
 

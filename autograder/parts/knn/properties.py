@@ -14,10 +14,11 @@ import numpy as np
 
 from autograder import parts
 from autograder.grading.failure import Failure
-from autograder.grading.properties.base import Property, close
+from autograder.grading.properties.base import PlannedProperty, Property, close
 from autograder.grading.properties.syntax import tampers_with_tracing
 from autograder.parts.knn import cases as K
 from autograder.parts.knn import reference
+from autograder.parts.knn.harness import CS231N_SIZE
 from autograder.parts.knn.hints import distance_hint, label_hint
 from autograder.parts.knn.syntax import SyntaxProblem, loops_of
 
@@ -54,31 +55,11 @@ def compare_distances(function: str, X, X_train, dists, what: str = "") -> None:
                       hint=distance_hint(X, X_train, dists, expected))
 
 
-class PlannedProperty(Property):
-    """A property that plans calls per input, sends all its inputs' calls in one request, and judges."""
+class KnnProperty(PlannedProperty):
+    """A property of a kNN method: plans calls per input, sends all its inputs' calls in one request, and judges."""
 
     def plan(self, function: str, case: dict) -> list[dict]:
         return [{"X": case["X"], "X_train": case["X_train"]}]
-
-    def judge(self, function: str, case: dict, outcomes: list[dict]) -> None:
-        raise NotImplementedError
-
-    def check(self, ctx, function, case):
-        self.judge(function, case, ctx.call(function, self.plan(function, case)))
-
-    def send_ahead(self, ctx, function, cases):
-        plans = [self.plan(function, case) for case in cases]
-        return plans, ctx.send_call(function, [c for plan in plans for c in plan])
-
-    def evaluate(self, ctx, function, cases, begun=None):
-        plans, ticket = begun if begun is not None else ([self.plan(function, c) for c in cases], None)
-        outcomes = iter(ctx.call(function, [c for plan in plans for c in plan], ticket))
-        for case, plan in zip(cases, plans, strict=True):
-            try:
-                self.judge(function, case, [next(outcomes) for _ in plan])
-            except Failure as failure:
-                return case, failure
-        return None
 
     def describe(self, function, case):
         return dict(case)
@@ -86,7 +67,7 @@ class PlannedProperty(Property):
 
 # ---------------------------------------------------------------- the distances
 
-class DistanceProperty(PlannedProperty):
+class DistanceProperty(KnnProperty):
     functions = DISTANCES
 
     def strategy_key(self, function):
@@ -281,7 +262,7 @@ class Speed(Property):
     title = "fast at CS231n's size"
     functions = (NONE,)
     shrinkable = False
-    size = "500 test and 5000 training images of 3072 pixels"
+    size = "{num_test} test and {num_train} training images of {dim} pixels".format(**CS231N_SIZE)
 
     def run(self, ctx, function, begun=None):
         tampering = tampers_with_tracing(ctx.source(function))
@@ -333,7 +314,7 @@ class Speed(Property):
 
 # ---------------------------------------------------------------- predict_labels
 
-class LabelProperty(PlannedProperty):
+class LabelProperty(KnnProperty):
     functions = (LABELS,)
 
     def plan(self, function, case):

@@ -10,7 +10,7 @@ import numpy as np
 from autograder.formulation import current
 from autograder.grading.failure import Failure, show
 from autograder.grading.hints import Hint, about
-from autograder.grading.properties.base import Property, close, worst_entry
+from autograder.grading.properties.base import PlannedProperty, close, worst_entry
 from autograder.parts.linear_classifiers import cases as C
 from autograder.parts.linear_classifiers import conventions, dev_reference
 from autograder.parts.linear_classifiers.reference import kind_of, loss_function
@@ -91,41 +91,13 @@ def compare_to_reference(function, W, X, y, reg, loss, dW, what="", expected=Non
         raise Failure(f"The gradient dW differs from the correct gradient{what}.", expected=ref_dW, actual=dW, hint=hint)
 
 
-class LossProperty(Property):
+class LossProperty(PlannedProperty):
     """A property of a loss function: plan calls per input, judge the outcomes."""
 
     functions = LOSS_FUNCTIONS
 
     def plan(self, function: str, case: dict) -> list[dict]:
         return [call(case["W"], case["X"], case["y"], case["reg"])]
-
-    def judge(self, function: str, case: dict, outcomes: list[dict]) -> None:
-        raise NotImplementedError
-
-    def check(self, ctx, function, case):
-        self.judge(function, case, ctx.call(function, self.plan(function, case)))
-
-    def _planned(self, function, cases) -> tuple[list, list]:
-        """Each case's calls, and all of them in one list (one request)."""
-        plans = [self.plan(function, case) for case in cases]
-        return plans, [c for plan in plans for c in plan]
-
-    def send_ahead(self, ctx, function, cases):
-        plans, calls = self._planned(function, cases)
-        return plans, calls, ctx.send_call(function, calls)
-
-    def evaluate(self, ctx, function, cases, begun=None):
-        plans, calls, ticket = begun if begun is not None else (*self._planned(function, cases), None)
-        outcomes = ctx.call(function, calls, ticket)
-        start = 0
-        for case, plan in zip(cases, plans, strict=False):
-            chunk = outcomes[start : start + len(plan)]
-            start += len(plan)
-            try:
-                self.judge(function, case, chunk)
-            except Failure as failure:
-                return case, failure
-        return None
 
     def describe(self, function, case):
         return {k: case[k] for k in ("W", "X", "y", "reg") if k in case}

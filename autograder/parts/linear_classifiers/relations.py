@@ -257,12 +257,19 @@ RULES: tuple[Rule, ...] = (
         f"Your regularization is half of this assignment's: your loss adds {reg_loss_text(c, HALF)} and your dW "
         f"{reg_gradient_text(c, HALF)} (another handout's convention); here the loss adds {c.reg_text} and dW "
         f"{c.reg_gradient_text}."), REG),
+    Rule("relation_reg_double_convention", (("loss_reg", TWICE), ("grad_reg", TWICE)), lambda kind, c: (
+        f"Your regularization is twice this assignment's: your loss adds {reg_loss_text(c, TWICE)} and your dW "
+        f"{reg_gradient_text(c, TWICE)} (another handout's convention); here the loss adds {c.reg_text} and dW "
+        f"{c.reg_gradient_text}."), REG),
     Rule("relation_no_reg", (("loss_reg", ZERO), ("grad_reg", ZERO)), lambda kind, c: (
         f"Your function ignores reg: the loss must add {c.reg_text} and dW its gradient {c.reg_gradient_text}."),
         REG),
     Rule("relation_gradient_not_computed", (("grad_data", ZERO), ("grad_reg", ZERO)), lambda kind, c: (
         "Your dW is all zeros: the gradient is never computed (or never stored in the dW you return); compute "
         f"the data gradient, average it, and add {c.reg_gradient_text}.")),
+    Rule("relation_only_regularization", (("loss_data", ZERO), ("grad_data", ZERO)), lambda kind, c: (
+        "Your function returns only the regularization: the data loss and its gradient are missing (is their "
+        "part of the TODO block still empty?).")),
     Rule("relation_reg_before_average", (("loss_reg", OVER_N), ("grad_reg", OVER_N)), lambda kind, c: (
         "You add the regularization before dividing by the number of samples N, so it is divided by N too, in the "
         f"loss and in dW; average the data terms first, then add {c.reg_text} and {c.reg_gradient_text}."),
@@ -356,6 +363,8 @@ class Described:
 def describe(function: str, factors: Factors, course: Formulation) -> list[Described] | None:
     """The sentences for `factors`, one per rule, or None when some part has no rule that fits."""
     kind = KIND_OF_FUNCTION[function]
+    if all(getattr(factors, part) == ZERO for part in ("loss_data", "loss_reg", "grad_data", "grad_reg")):
+        return None  # a loss of 0 and a dW of zeros: nothing is computed, no relation to name
     left = {f.name: getattr(factors, f.name) for f in fields(Factors) if getattr(factors, f.name) != ONE}
     found = []
     for rule in RULES:
