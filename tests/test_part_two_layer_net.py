@@ -10,8 +10,10 @@ import numpy as np
 import pytest
 import two_layer_net_inprocess as T
 
+from autograder.formulation import Formulation
 from autograder.grading.failure import Failure
 from autograder.parts.two_layer_net import harness
+from autograder.release.public_check_files import render_all
 
 pytestmark = pytest.mark.filterwarnings("ignore::RuntimeWarning")  # overflowing buggy softmaxes
 
@@ -229,36 +231,48 @@ def test_hints_name_the_mistake(tmp_path, entry_id, words):
     assert words in failure_of(tmp_path, entry_id)
 
 
-def test_the_architecture_is_named(tmp_path):
-    assert "your scores go through a ReLU" in failure_of(tmp_path / "a", "tln_net_relu_on_scores")
-    assert "your hidden layer has no ReLU" in failure_of(tmp_path / "b", "tln_net_no_hidden_relu")
+@pytest.mark.parametrize("entry_id, words", [("tln_net_relu_on_scores", "your scores go through a ReLU"),
+                                             ("tln_net_no_hidden_relu", "your hidden layer has no ReLU")])
+def test_scores_of_another_architecture_are_named(tmp_path, entry_id, words):
+    (entry,) = [e for e in CATALOGUE if e["id"] == entry_id]
+    ctx = T.FakeContext(T.FakeBox(T.entry_folder(tmp_path, entry)))
+    failure = T.prop("two_layer_net_loss", "scores_without_y").run(ctx, "two_layer_net_loss")
+    assert failure is not None and words in failure.render()
 
 
 # ---- the public checks ----
 
-def run_public_checks(tmp_path, stub: bool):
-    """pytest on the part's public checks in a release-like folder; (passed, failed) counts."""
+def run_public_checks(tmp_path, stub: bool, reg_scale: float = 0.5):
+    """pytest on the part's public checks, rendered for a course of that `reg_scale`, in a
+    release-like folder holding the reference (for that course) or the stubs; (passed, failed)."""
     import re
     import shutil
     import subprocess
     import sys
 
-    folder = T.materialise(tmp_path / "release", stub=stub)
+    from autograder.release.course_solutions import rendered_source
+
+    course = Formulation(parts=("two_layer_net",), options=(("two_layer_net", "reg_scale", reg_scale),))
+    fc_net = "cs231n/classifiers/fc_net.py"
+    folder = T.materialise(tmp_path / "release", stub=stub,
+                           edits=None if stub else {fc_net: rendered_source(fc_net, course)})
     tests = folder / "tests"
     tests.mkdir()
     release_tests = T.SOLUTIONS.parent / "assignment" / "tests"
     for name in ("conftest.py", "helpers.py"):
         shutil.copy(release_tests / name, tests / name)
-    for check in sorted((T.PART / "public_checks").glob("test_*.py")):
-        shutil.copy(check, tests / check.name)
+    for relative, content in render_all(course).items():
+        if relative in ("tests/test_layers.py", "tests/test_fc_net.py"):
+            (folder / relative).write_bytes(content)
     run = subprocess.run([sys.executable, "-m", "pytest", "-q", "-p", "no:cacheprovider", "tests"], cwd=folder,
                          capture_output=True, text=True, timeout=300)
     counts = {word: int(n) for n, word in re.findall(r"(\d+) (passed|failed)", run.stdout)}
     return counts.get("passed", 0), counts.get("failed", 0), run.stdout
 
 
-def test_public_checks_pass_on_the_reference(tmp_path):
-    passed, failed_count, output = run_public_checks(tmp_path, stub=False)
+@pytest.mark.parametrize("reg_scale", [0.5, 1.0, 2.5])
+def test_public_checks_pass_on_the_reference(tmp_path, reg_scale):
+    passed, failed_count, output = run_public_checks(tmp_path, stub=False, reg_scale=reg_scale)
     assert failed_count == 0 and passed >= 12, output
 
 

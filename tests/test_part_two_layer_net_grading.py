@@ -30,10 +30,10 @@ def run(material: Path, cache: Path, *args, check=True) -> subprocess.CompletedP
     return done
 
 
-def make_material(root: Path, selection: list[str], cache: Path) -> Path:
+def make_material(root: Path, selection: list[str], cache: Path, extra: str = "") -> Path:
     shutil.copytree(WORKTREE / "solutions", root / "solutions")
     shutil.copytree(WORKTREE / "assignment" / "tests", root / "assignment" / "tests")
-    (root / "course.toml").write_text(f"[assignment]\nparts = {json.dumps(selection)}\n")
+    (root / "course.toml").write_text(f"[assignment]\nparts = {json.dumps(selection)}\n{extra}")
     run(root, cache, "build")
     return root
 
@@ -163,3 +163,42 @@ def test_the_notebook_runs_on_the_digits_against_the_reference(course, tmp_path,
     assert accuracy > 0.9
     assert out["tln-solver-plot"][1] == 1 and out["tln-visualise"][1] == 1
     assert seconds < 60
+
+
+def test_feedback_is_the_same_every_run(course, tmp_path):
+    chosen = [e for e in T.entries("catalogue.toml") if e["id"] in ("tln_relu_backward_dout_mask", "tln_net_reg_no_half")]
+    folders = {e["id"]: T.entry_folder(tmp_path / "subs" / e["id"], e) for e in chosen}
+    first = grade_batch(course, folders, tmp_path / "first")
+    second = grade_batch(course, folders, tmp_path / "second")
+    for name in folders:
+        assert [(t["name"], t["score"], t["output"]) for t in first[name]["tests"]] == \
+               [(t["name"], t["score"], t["output"]) for t in second[name]["tests"]]
+        assert any("Likely mistake" in t["output"] or "Hint" in t["output"] for t in first[name]["tests"])
+
+
+def test_the_audit_catches_and_diagnoses_every_catalogue_entry(course):
+    material, cache = course
+    done = run(material, cache, "audit", "--part", "two_layer_net", check=False)
+    count = len(T.entries("catalogue.toml"))
+    assert done.returncode == 0, done.stdout + done.stderr
+    for line in (f"{count} of {count} bugs caught", f"{count} of {count} bugs diagnosed as themselves",
+                 f"{count} of {count} bugs whose feedback gives each piece of advice once"):
+        assert line in done.stdout, done.stdout
+
+
+def test_a_course_with_its_own_regularization_scale(tmp_path):
+    cache = tmp_path / "cache"
+    material = make_material(tmp_path / "material", ["two_layer_net"], cache, "[two_layer_net]\nreg_scale = 1.0\n")
+    stub = (material / "assignment" / "cs231n" / "classifiers" / "fc_net.py").read_text()
+    assert "the softmax loss plus\n          reg * (sum(W1**2) + sum(W2**2))" in stub
+    assert "0.5" not in stub
+    reference = (material / "solutions" / "cs231n" / "classifiers" / "fc_net.py").read_text()
+    assert 'grads["W1"] += 2 * self.reg * W1' in reference
+    assert "should grow by 2 * (3 + 7) = 20" in (material / "assignment" / "tests" / "test_fc_net.py").read_text()
+    cs231n_net = T.materialise(tmp_path / "subs" / "half")  # CS231n's 0.5 * reg: not this course's
+    results = grade_batch((material, cache), {"reference": material / "solutions", "cs231n_convention": cs231n_net},
+                          tmp_path / "out")
+    assert results["reference"]["score"] == 40
+    regularization = next(t for t in results["cs231n_convention"]["tests"]
+                          if t["name"] == "TwoLayerNet.loss: regularization")
+    assert regularization["score"] == 0 and "this course's loss adds reg * (sum(W1**2)" in regularization["output"]

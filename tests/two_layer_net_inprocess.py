@@ -13,8 +13,7 @@ import sys
 import tomllib
 from pathlib import Path
 
-import numpy as np
-
+from autograder.grading.replay import GraderBox, message_of
 from autograder.parts.two_layer_net import harness
 from autograder.parts.two_layer_net.properties import PROPERTIES
 from autograder.release.stubs import strip_solutions
@@ -24,61 +23,24 @@ SOLUTIONS = Path(__file__).resolve().parents[1] / "solutions"
 GRADED = ("cs231n/layers.py", "cs231n/classifiers/fc_net.py")
 
 
-class StudentError(Exception):
-    pass
-
-
-class FakeBox:
-    """The child's services (`parts-api`), backed by an ordinary import of `root/cs231n`."""
-
-    StudentError = StudentError
+class FakeBox(GraderBox):
+    """The child's `box` (the grader's replay box, `autograder.grading.replay.GraderBox`) over
+    an ordinary import of `root/cs231n`, the submission's package."""
 
     def __init__(self, root: Path):
-        self.root = root
-        self.stored = {}
         for name in [m for m in sys.modules if m == "cs231n" or m.startswith("cs231n.")]:
             del sys.modules[name]
-        sys.path.insert(0, str(root))
-        try:
-            importlib.import_module("cs231n")
-        finally:
-            sys.path.remove(str(root))
-        self.root_str = str(root)
+        self.root = str(root)
+        super().__init__(self._imported)
 
-    def module(self, relative):
-        name = relative[:-3].replace("/", ".")
-        sys.path.insert(0, self.root_str)
+    def _imported(self, relative):
+        sys.path.insert(0, self.root)
         try:
-            return importlib.import_module(name)
+            return importlib.import_module(relative[:-3].replace("/", "."))
         except Exception as exc:
-            raise StudentError(f"{relative} could not be imported") from exc
+            raise self.StudentError(f"{relative} could not be imported") from exc
         finally:
-            sys.path.remove(self.root_str)
-
-    def attribute(self, relative, name, cls=None):
-        owner = self.module(relative)
-        if cls is not None:
-            owner = getattr(owner, cls, None)
-            if owner is None:
-                raise StudentError(f"{relative} defines no class {cls}")
-            if name is None:
-                return owner
-        value = getattr(owner, name, None)
-        if value is None:
-            raise StudentError(f"{relative} defines no function {name}")
-        return value
-
-    def plain_array(self, value, what, max_size):
-        array = np.asarray(value)
-        if array.dtype.kind not in "biuf":
-            raise StudentError(f"{what} is not numbers")
-        return np.array(array, copy=True)
-
-    def error(self, exc):
-        return {"ok": False, "error": f"{type(exc).__name__}: {exc}"}
-
-    def seed(self, n):
-        np.random.seed(n)
+            sys.path.remove(self.root)
 
 
 class FakeContext:
@@ -88,9 +50,7 @@ class FakeContext:
         self.box = box
 
     def call(self, function, calls, ticket=None):
-        declared = part_functions()[function]
-        request = {"op": "two_layer_net.call", "file": declared["file"], "fn": declared.get("name", function),
-                   "cls": declared.get("cls"), "calls": copy.deepcopy(calls)}
+        request = dict(message_of(function, {}), calls=copy.deepcopy(calls))  # the child's arrays are its own
         return harness.OPS["call"](request, self.box)["results"]
 
     def send_call(self, function, calls):

@@ -32,10 +32,9 @@ def affine_forward(x, w, b):
     """
     out = None
     ###########################################################################
-    # TODO: Copy over your solution from Assignment 1.                        #
-    # Reshape each example of x into a row of length D (x.reshape(N, -1) does #
-    # it without changing x), then multiply by w and add b. Store the result  #
-    # in the out variable.                                                    #
+    # TODO: Implement the affine forward pass. Store the result in out. You   #
+    # will need to reshape the input into rows of length D (x.reshape(N, -1)  #
+    # does it without changing x), then multiply by w and add b.              #
     ###########################################################################
     ### BEGIN SOLUTION
     out = x.reshape(x.shape[0], -1).dot(w) + b
@@ -137,9 +136,10 @@ def svm_loss(x, y):
     """
     loss, dx = None, None
     ###########################################################################
-    # TODO: Copy over your solution from Assignment 1.                        #
-    # The margin delta is 1; the correct class does not count; average over   #
-    # the N inputs, in the loss and in dx.                                    #
+    # TODO: Implement loss and gradient for multiclass SVM classification.    #
+    # This is the vectorized SVM loss of the linear classifiers, on scores:   #
+    # the margin delta is 1, the correct class does not count, and the loss   #
+    # and dx are averaged over the N inputs.                                  #
     ###########################################################################
     ### BEGIN SOLUTION
     num_train = x.shape[0]
@@ -170,8 +170,10 @@ def softmax_loss(x, y):
     """
     loss, dx = None, None
     ###########################################################################
-    # TODO: Copy over your solution from Assignment 1.                        #
-    # Scores can be large: subtract each row's maximum before np.exp.         #
+    # TODO: Implement the loss and gradient for softmax classification. This  #
+    # is the vectorized Softmax loss of the linear classifiers, on scores,    #
+    # averaged over the N inputs. Scores can be large: subtract each row's    #
+    # maximum before np.exp.                                                  #
     ###########################################################################
     ### BEGIN SOLUTION
     num_train = x.shape[0]

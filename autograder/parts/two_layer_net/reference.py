@@ -9,11 +9,10 @@ the properties and their hints follow one number.
 
 import numpy as np
 
+from autograder.formulation import current
 from autograder.grading.reference import solution_module
 
 LAYERS_FILE = "cs231n/layers.py"
-REG_SCALE = 0.5
-"""CS231n's fc_net convention, `0.5 * reg * sum(W**2)` (its TODO asks for the factor 0.5)."""
 
 
 def layers():
@@ -22,8 +21,9 @@ def layers():
 
 
 def reg_scale() -> float:
-    """The scale of the net's L2 term."""
-    return REG_SCALE
+    """The scale of the net's L2 term: the course's `[two_layer_net] reg_scale` (0.5 by default,
+    CS231n's `0.5 * reg * sum(W**2)`)."""
+    return float(current().option("two_layer_net", "reg_scale"))
 
 
 def call(function: str, args: dict):

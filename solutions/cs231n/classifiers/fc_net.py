@@ -92,8 +92,9 @@ class TwoLayerNet:
         # self.params[k]. Don't forget to add L2 regularization!                   #
         #                                                                          #
         # NOTE: To ensure that your implementation matches ours and you pass the   #
-        # automated tests, make sure that your L2 regularization includes a factor #
-        # of 0.5 to simplify the expression for the gradient.                      #
+        # automated tests, make sure that your L2 regularization is                #
+        # 0.5 * reg * (sum(W1**2) + sum(W2**2)), whose gradient is reg * W (the    #
+        # factor of 0.5 simplifies the gradient).                                  #
         ############################################################################
         ### BEGIN SOLUTION
         loss, dscores = softmax_loss(scores, y)

@@ -241,7 +241,7 @@ print("dx error: ", rel_error(dx_num, dx))
 # Open `cs231n/classifiers/fc_net.py` and complete `TwoLayerNet`: initialise its
 # parameters (weights from a Gaussian of standard deviation `weight_scale`, zero biases),
 # then `loss`, the forward pass affine - relu - affine (returning the scores when `y` is
-# `None`) and, with labels, the softmax loss plus `0.5 * reg * (sum(W1**2) + sum(W2**2))`
+# `None`) and, with labels, the softmax loss plus `{% if two_layer_net_reg_scale != 1 %}{{ two_layer_net_reg_scale }} * {% endif %}reg * (sum(W1**2) + sum(W2**2))`
 # and the gradient of every parameter. Use the layers you wrote (and the sandwich layers of
 # `cs231n/layer_utils.py`).
 
