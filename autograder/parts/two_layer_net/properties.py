@@ -11,7 +11,7 @@ import numpy as np
 
 from autograder.grading.failure import Failure, show
 from autograder.grading.hints import about
-from autograder.grading.properties.base import Property, close, worst_entry
+from autograder.grading.properties.base import PlannedProperty, close, worst_entry
 from autograder.grading.reference import solution_module
 from autograder.parts.two_layer_net import cases as C
 from autograder.parts.two_layer_net import reference
@@ -80,38 +80,11 @@ def first_matching(actual, models) -> str | None:
     return None
 
 
-class PlannedProperty(Property):
-    """A property that plans child calls per input and judges each input's answers."""
+class PartProperty(PlannedProperty):
+    """A property of this part: one call per input unless it says otherwise, examples of its own."""
 
     def plan(self, function: str, case: dict) -> list[dict]:
         return [dict(case)]
-
-    def judge(self, function: str, case: dict, outcomes: list[dict]) -> None:
-        raise NotImplementedError
-
-    def check(self, ctx, function, case):
-        self.judge(function, case, ctx.call(function, self.plan(function, case)))
-
-    def _planned(self, function, cases):
-        plans = [self.plan(function, case) for case in cases]
-        return plans, [c for plan in plans for c in plan]
-
-    def send_ahead(self, ctx, function, cases):
-        plans, calls = self._planned(function, cases)
-        return plans, ctx.send_call(function, calls)
-
-    def evaluate(self, ctx, function, cases, begun=None):
-        plans, ticket = begun if begun is not None else (self._planned(function, cases)[0], None)
-        outcomes = ctx.call(function, [c for plan in plans for c in plan], ticket)
-        start = 0
-        for case, plan in zip(cases, plans, strict=True):
-            chunk = outcomes[start : start + len(plan)]
-            start += len(plan)
-            try:
-                self.judge(function, case, chunk)
-            except Failure as failure:
-                return case, failure
-        return None
 
     def strategy_key(self, function):
         return _key(function, self.id)
@@ -167,7 +140,7 @@ def loss_hint(function, case, loss, dx) -> str | None:
     return None
 
 
-class LayerMatches(PlannedProperty):
+class LayerMatches(PartProperty):
     """`matches_reference` for the layers: the answer equals the reference's on drawn inputs."""
 
     id = "matches_reference"
@@ -234,7 +207,7 @@ def judge_relu_backward(case, dx) -> None:
                       hint=relu_backward_hint(case, dx) or worst_entry(dx, accepted) + ".")
 
 
-class FlattensInputs(PlannedProperty):
+class FlattensInputs(PartProperty):
     id = "flattens_inputs"
     title = "inputs of shape (N, d1, ..., dk)"
     functions = (AFFINE_FORWARD, AFFINE_BACKWARD)
@@ -266,7 +239,7 @@ class FlattensInputs(PlannedProperty):
             compare(value, expected[key], f"With x of shape {x.shape}, {key} differs from the correct gradient.", hint)
 
 
-class ForwardInputsUnchanged(PlannedProperty):
+class ForwardInputsUnchanged(PartProperty):
     id = "inputs_unchanged"
     title = "leaves its inputs unchanged"
     functions = (AFFINE_FORWARD, RELU_FORWARD)
@@ -294,7 +267,7 @@ class ForwardInputsUnchanged(PlannedProperty):
                                f"into {name} ({name}[...] = ..., {name}.shape = ..., in-place operators).", "in_place"))
 
 
-class BackwardNumericalGradient(PlannedProperty):
+class BackwardNumericalGradient(PartProperty):
     """dx (dw, db) of a backward function equal the numerical gradient of sum(forward(x) * dout)."""
 
     id = "numerical_gradient"
@@ -342,7 +315,7 @@ def _numerical(f, x) -> np.ndarray:
 
 # ---------------------------------------------------------------- the two losses
 
-class LossNumericalGradient(PlannedProperty):
+class LossNumericalGradient(PartProperty):
     """dx equals a numerical gradient of the student's own loss."""
 
     id = "numerical_gradient"
@@ -379,7 +352,7 @@ class LossNumericalGradient(PlannedProperty):
                 hint=worst_entry(dx, numeric) + " (expected is the numerical gradient).")
 
 
-class Averaging(PlannedProperty):
+class Averaging(PartProperty):
     """Each sample counted twice: the mean (and so the loss) is the same, dx is halved."""
 
     id = "averaging"
@@ -411,7 +384,7 @@ class Averaging(PlannedProperty):
                 "must halve dx (each row weighs 1 / (2N) instead of 1 / N); yours did not.", hint=hint)
 
 
-class Stability(PlannedProperty):
+class Stability(PartProperty):
     """A large shift of each row's scores changes neither the loss nor dx."""
 
     id = "stability"
@@ -499,7 +472,7 @@ def reg_hint(case, loss, grads, ref_loss, ref_grads) -> str | None:
     return None
 
 
-class NetMatches(PlannedProperty):
+class NetMatches(PartProperty):
     id = "matches_reference"
     title = "matches reference"
     functions = (NET_LOSS,)
@@ -553,7 +526,7 @@ def architecture_hint(case, outcome) -> str | None:
     ])
 
 
-class NetScores(PlannedProperty):
+class NetScores(PartProperty):
     id = "scores_without_y"
     title = "returns the scores without y"
     functions = (NET_LOSS,)
@@ -589,7 +562,7 @@ Gaussian draw its mean is within 0.1 * weight_scale of 0 and its standard deviat
 of weight_scale by more than six standard errors: a right initialisation never fails by chance."""
 
 
-class Initialisation(PlannedProperty):
+class Initialisation(PartProperty):
     id = "initialisation"
     title = "initialisation (shapes, zero biases, weight_scale)"
     functions = (NET_LOSS,)
@@ -634,7 +607,7 @@ class Initialisation(PlannedProperty):
                 raise Failure(f"params[{name!r}] must start at zero.", actual=b, hint="np.zeros(...) for the biases.")
 
 
-class NetRegularization(PlannedProperty):
+class NetRegularization(PartProperty):
     id = "regularization"
     title = "regularization"
     functions = (NET_LOSS,)
@@ -668,7 +641,7 @@ class NetRegularization(PlannedProperty):
         return {k: case[k] for k in ("X", "y", *PARAMS, "reg")}
 
 
-class NetNumericalGradient(PlannedProperty):
+class NetNumericalGradient(PartProperty):
     id = "numerical_gradient"
     title = "gradients match a numerical gradient"
     functions = (NET_LOSS,)
