@@ -73,10 +73,11 @@ def compare(actual, expected, sentence: str, hint: str | None = None, **toleranc
 
 
 def first_matching(actual, models) -> str | None:
-    """The hint of the first (wrong answer, hint) model `actual` equals, or None."""
-    for wrong, hint in models:
+    """The hint of the first (wrong answer, hint[, topic]) model `actual` equals, or None; a hint
+    with a topic is left out when a diagnosis on that topic is shown (one voice per mistake)."""
+    for wrong, hint, *topic in models:
         if wrong is not None and np.shape(wrong) == np.shape(actual) and close(actual, wrong, rtol=1e-9, atol=1e-12):
-            return hint
+            return about(hint, *topic) if topic else hint
     return None
 
 
@@ -103,11 +104,13 @@ def affine_backward_hints(case, key, value) -> str | None:
     x2 = x.reshape(x.shape[0], -1)
     if key == "db":
         return first_matching(value, [
-            (dout.sum(axis=1), "db sums dout over axis 1 (the outputs); it must sum over axis 0, the N examples."),
+            (dout.sum(axis=1), "db sums dout over axis 1 (the outputs); it must sum over axis 0, the N examples.",
+             "bias_gradient"),
             (dout.mean(axis=0), "db averages dout; it must sum it over the N examples (dout is already averaged by the loss)."),
         ])
     if key == "dw":
-        return first_matching(value, [(dout.T @ x2, "dw is transposed: it must be x.T (flattened to (N, D)) times dout, of shape (D, M)."),
+        return first_matching(value, [(dout.T @ x2, "dw is transposed: it must be x.T (flattened to (N, D)) times dout, of shape (D, M).",
+                                       "weight_gradient"),
                                       (x2.T @ dout / x.shape[0], "dw is divided by N; the loss's dout is already averaged.")])
     return first_matching(value, [((dout @ w.T), "dx must have the shape of x, (N, d1, ..., dk): reshape it back with .reshape(x.shape)."),
                                   (dout @ w.T / x.shape[0], "dx is divided by N; the loss's dout is already averaged.")])
@@ -116,7 +119,8 @@ def affine_backward_hints(case, key, value) -> str | None:
 def relu_backward_hint(case, dx) -> str | None:
     x, dout = case["x"], case["dout"]
     return first_matching(dx, [
-        (dout * (dout > 0), "your mask is dout > 0; the gradient flows where the input x (the cache) was positive: dout * (x > 0)."),
+        (dout * (dout > 0), "your mask is dout > 0; the gradient flows where the input x (the cache) was positive: dout * (x > 0).",
+         "relu_mask"),
         ((x > 0).astype(float), "dx is the mask x > 0 alone: multiply it by dout."),
         (np.maximum(0, dout), "dx is max(0, dout); the gradient flows where the input x was positive: dout * (x > 0)."),
         (dout, "dx is dout everywhere; it must be 0 where the input x was negative."),
