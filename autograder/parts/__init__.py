@@ -139,16 +139,22 @@ def module_of(relative: str) -> str:
     return relative.removesuffix(".py").replace("/", ".")
 
 
-def search_path() -> tuple[Path, ...]:
-    """The folders holding parts: the built-in one, then those of AUTOGRADER_PARTS_PATH."""
-    extra = [Path(p) for p in extra_parts_path().split(os.pathsep) if p]
-    return (BUILT_IN, *extra)
+def search_path(extra: str | None = None) -> tuple[Path, ...]:
+    """The folders holding parts: the built-in one, then those of AUTOGRADER_PARTS_PATH (`extra`)."""
+    extra = extra_parts_path() if extra is None else extra
+    return (BUILT_IN, *(Path(p) for p in extra.split(os.pathsep) if p))
 
 
 def available() -> dict[str, Path]:
-    """Every part that can be selected: name -> folder (the first folder holding a name wins)."""
+    """Every part that can be selected: name -> folder (the first folder holding a name wins).
+    Found once per process and value of AUTOGRADER_PARTS_PATH: grading asks thousands of times."""
+    return _available(extra_parts_path())
+
+
+@functools.cache
+def _available(extra: str) -> dict[str, Path]:
     found: dict[str, Path] = {}
-    for root in search_path():
+    for root in search_path(extra):
         if not root.is_dir():
             continue
         for folder in sorted(root.iterdir()):
@@ -203,8 +209,15 @@ def part_of(function_id: str) -> Part:
 
 
 def _functions() -> dict[str, GradedFunction]:
+    return _index(tuple(available()))
+
+
+@functools.cache
+def _index(names: tuple) -> dict[str, GradedFunction]:
+    """Every available part's graded functions by id, read once per process (grading asks for
+    a function's declaration at every request)."""
     by_id: dict[str, GradedFunction] = {}
-    for name in available():
+    for name in names:
         for graded in get(name).functions:
             if graded.id in by_id:
                 raise PartError(f"the parts {by_id[graded.id].part} and {name} both declare a function {graded.id!r}")
