@@ -60,11 +60,6 @@ class GradedFunction:
     after_cell: str | None = None
     """The cell (by its id in that notebook) its grade cell follows; at the end when missing."""
 
-    @property
-    def module(self) -> str:
-        """The dotted module name of its file (`cs231n/layers.py` -> `cs231n.layers`)."""
-        return module_of(self.file)
-
 
 @dataclass(frozen=True)
 class Option:
@@ -116,27 +111,12 @@ class Part:
     def rubric_path(self) -> Path:
         return self.folder / "rubric.toml"
 
-    @property
-    def harness_path(self) -> Path:
-        return self.folder / "harness.py"
-
     def module(self, name: str) -> types.ModuleType:
         """One of the part's Python modules (`properties`, ...), imported when first asked for."""
         return importlib.import_module(f"{self.package}.{name}")
 
     def properties(self) -> tuple:
         return tuple(self.module("properties").PROPERTIES)
-
-    def function(self, function_id: str) -> GradedFunction:
-        for function in self.functions:
-            if function.id == function_id:
-                return function
-        raise KeyError(function_id)
-
-
-def module_of(relative: str) -> str:
-    """`cs231n/classifiers/softmax.py` -> `cs231n.classifiers.softmax`."""
-    return relative.removesuffix(".py").replace("/", ".")
 
 
 def search_path(extra: str | None = None) -> tuple[Path, ...]:
@@ -223,12 +203,6 @@ def _index(names: tuple) -> dict[str, GradedFunction]:
                 raise PartError(f"the parts {by_id[graded.id].part} and {name} both declare a function {graded.id!r}")
             by_id[graded.id] = graded
     return by_id
-
-
-def harness_paths() -> list[str]:
-    """The harness of every available part (the child loads them all: it starts before the
-    course is read)."""
-    return [str(folder / "harness.py") for folder in available().values() if (folder / "harness.py").is_file()]
 
 
 @functools.cache
