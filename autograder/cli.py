@@ -60,7 +60,7 @@ def main(ctx: click.Context) -> None:
 def check_course_file() -> None:
     """Refuse an invalid course.toml before any command runs (a missing one means the defaults),
     and solutions whose generated lines cannot be found (the reference could not follow it)."""
-    from autograder.formulation import CourseFileError, load
+    from autograder.course import CourseFileError, load
     from autograder.parts import PartError
     from autograder.paths import MaterialNotFound, solutions_dir
     from autograder.release.course_solutions import SolutionLineError, stale_solutions

@@ -47,7 +47,7 @@ def all_parts_material(dest: Path) -> Path:
     import dataclasses
 
     from autograder import parts
-    from autograder.formulation import current
+    from autograder.course import current
     from autograder.paths import assignment_dir, solutions_dir
     from autograder.release.course_build import build_release
 

@@ -3,7 +3,7 @@
 Each notebook's content lives in its part's folder, `autograder/parts/<part>/notebooks/
 <name>.pct.py` (the part's `notebooks` in part.toml): jupytext "percent" notebooks that
 read (and open in Jupyter) as notebooks, one `# %%` header per cell. This module only
-renders them, for the course's formulation, into the nbgrader *source* notebooks of the
+renders them, for the course (course.toml), into the nbgrader *source* notebooks of the
 release:
 
     python -m autograder.release_notebooks [OUT_DIR]
@@ -21,15 +21,14 @@ A cell header carries the cell's nbgrader role, in nbgrader's own words:
 - `solution=true grade=true points=2`: a manually graded answer to an inline
   question (its text is the model answer; nbgrader shows "YOUR ANSWER HERE").
 
-Cell texts are Jinja templates rendered with the course's formulation
-(`notebook_context`): `{{ reg_text }}` is the regularization term,
-`{% if squared_hinge %}...{% else %}...{% endif %}` picks a wording. An unknown
+Cell texts are Jinja templates rendered with the names the course's parts give them
+(`notebook_context`: a part's module `notebook_context` and its course keys), so that a
+notebook says what course.toml chose: a name for a term, `{% if ... %}` to pick a wording. An unknown
 name is an error naming the file and the cell, never an empty string.
 """
 
 from __future__ import annotations
 
-import dataclasses
 import sys
 from pathlib import Path
 
@@ -38,8 +37,8 @@ import jupytext
 import nbformat
 from nbformat.v4 import new_code_cell, new_markdown_cell, new_notebook
 
-from autograder import formulation as formulation_mod
-from autograder.formulation import Formulation
+from autograder import course as course_mod
+from autograder.course import Course
 
 BEGIN_SOLUTION = "### BEGIN SOLUTION"
 END_SOLUTION = "### END SOLUTION"
@@ -57,11 +56,11 @@ class NotebookSourceError(ValueError):
     """A notebook source is malformed: the message names the file and the cell."""
 
 
-def notebook_sources(formulation: Formulation | None = None) -> dict[str, Path]:
+def notebook_sources(course: Course | None = None) -> dict[str, Path]:
     """The notebooks of the course's parts: file name (`svm.ipynb`) -> its editable source."""
     from autograder import parts
 
-    chosen = (formulation or formulation_mod.current()).parts
+    chosen = (course or course_mod.current()).parts
     sources = {Path(source).name.removesuffix(SOURCE_SUFFIX) + ".ipynb": parts.get(name).folder / "notebooks" / source
                for name in chosen for source in parts.get(name).notebooks}
     for path in sources.values():
@@ -71,8 +70,8 @@ def notebook_sources(formulation: Formulation | None = None) -> dict[str, Path]:
     return sources
 
 
-def notebook_names(formulation: Formulation | None = None) -> tuple[str, ...]:
-    return tuple(notebook_sources(formulation))
+def notebook_names(course: Course | None = None) -> tuple[str, ...]:
+    return tuple(notebook_sources(course))
 
 
 def source_path(name: str) -> Path:
@@ -86,28 +85,21 @@ def source_path(name: str) -> Path:
     raise NotebookSourceError(f"no part has a notebook {name} (the `notebooks` of each part.toml)")
 
 
-# --------------------------------------------------------------------------- the formulation
+# --------------------------------------------------------------------------- the course's words
 
 
-def notebook_context(form: Formulation) -> dict:
-    """The names a notebook source may use: the formulation's fields and words, and a few numbers.
-
-    Every public property of `Formulation` is available under its own name
-    (`reg_text`, ...), so what the formulation module learns to say, the notebooks can
-    say; a part adds its own names (its module `notebook_context`) and its course keys.
-    """
-    context = {field.name: getattr(form, field.name) for field in dataclasses.fields(form)}
-    for name, member in vars(Formulation).items():
-        if isinstance(member, property) and not name.startswith("_"):
-            context[name] = getattr(form, name)
+def notebook_context(course: Course) -> dict:
+    """The names a notebook source may use: each selected part's own words and numbers (its
+    module `notebook_context`, given the course) and its course keys, as `<part>_<option>`."""
     from autograder import parts
 
-    for name in form.parts:
+    context = {}
+    for name in course.parts:
         part = parts.get(name)
-        if (part.folder / "notebook_context.py").is_file():  # a part's own words and numbers
-            context.update(part.module("notebook_context").context(form))
-        for option in part.options:  # the part's own course keys: `<part>_<key>`
-            context[f"{name}_{option.key}"] = form.option(name, option.key)
+        if (part.folder / "notebook_context.py").is_file():
+            context.update(part.module("notebook_context").context(course))
+        for option in part.options:
+            context[f"{name}_{option.name}"] = course.option(name, option.name)
     return context
 
 
@@ -189,20 +181,19 @@ def _cell(source_cell, context: dict, path: Path, number: int):
     return make(text, id=metadata["nbgrader"]["grade_id"], metadata=metadata)
 
 
-def build_notebook(name: str, formulation: Formulation | None = None) -> nbformat.NotebookNode:
-    """The notebook `name` (one of `notebook_names()`) for a formulation (default: the course's)."""
-    form = formulation if formulation is not None else formulation_mod.load()
-    return render_source(source_path(name), form)
+def build_notebook(name: str, course: Course | None = None) -> nbformat.NotebookNode:
+    """The notebook `name` (one of `notebook_names()`) for a course (default: the material's)."""
+    return render_source(source_path(name), course if course is not None else course_mod.load())
 
 
-def render_source(path: Path, form: Formulation) -> nbformat.NotebookNode:
-    """The nbgrader source notebook that the jupytext source at `path` gives for `form`."""
+def render_source(path: Path, course: Course) -> nbformat.NotebookNode:
+    """The nbgrader source notebook that the jupytext source at `path` gives for `course`."""
     path = Path(path)
     try:
         source = jupytext.reads(path.read_text(encoding="utf-8"), fmt="py:percent")
     except OSError as exc:
         raise NotebookSourceError(f"{path}: cannot be read: {exc}") from None
-    context = notebook_context(form)
+    context = notebook_context(course)
     cells = [_cell(cell, context, path, number) for number, cell in enumerate(source.cells, start=1)]
     ids = [cell.id for cell in cells]
     duplicated = sorted({i for i in ids if ids.count(i) > 1})
@@ -219,21 +210,21 @@ def render_source(path: Path, form: Formulation) -> nbformat.NotebookNode:
 # --------------------------------------------------------------------------- files
 
 
-def render_notebooks(formulation: Formulation | None = None) -> dict[str, str]:
+def render_notebooks(course: Course | None = None) -> dict[str, str]:
     """File name -> exact file text of every notebook (deterministic)."""
-    form = formulation if formulation is not None else formulation_mod.load()
+    course = course if course is not None else course_mod.load()
     rendered = {}
-    for name in notebook_names(form):
-        text = nbformat.writes(build_notebook(name, form))
+    for name in notebook_names(course):
+        text = nbformat.writes(build_notebook(name, course))
         if not text.endswith("\n"):
             text += "\n"
         rendered[name] = text
     return rendered
 
 
-def build_notebooks(out_dir, formulation: Formulation | None = None) -> list[Path]:
+def build_notebooks(out_dir, course: Course | None = None) -> list[Path]:
     """Write the notebooks into out_dir (created if needed); returns their paths."""
-    rendered = render_notebooks(formulation)  # every error before anything is written
+    rendered = render_notebooks(course)  # every error before anything is written
     out = Path(out_dir)
     out.mkdir(parents=True, exist_ok=True)
     written = []
@@ -244,11 +235,11 @@ def build_notebooks(out_dir, formulation: Formulation | None = None) -> list[Pat
     return written
 
 
-def stale_notebooks(out_dir, formulation: Formulation | None = None) -> list[Path]:
+def stale_notebooks(out_dir, course: Course | None = None) -> list[Path]:
     """The notebooks in out_dir that are missing or differ from what build_notebooks would write."""
     out = Path(out_dir)
     stale = []
-    for name, text in render_notebooks(formulation).items():
+    for name, text in render_notebooks(course).items():
         path = out / name
         try:
             current = path.read_text(encoding="utf-8")
@@ -272,7 +263,7 @@ def main(argv=None) -> int:
         out_dir = assignment_dir()
     try:
         paths = build_notebooks(out_dir)
-    except (NotebookSourceError, formulation_mod.CourseFileError) as exc:
+    except (NotebookSourceError, course_mod.CourseFileError) as exc:
         print(f"error: {exc}", file=sys.stderr)
         return 1
     for path in paths:

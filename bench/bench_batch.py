@@ -60,7 +60,7 @@ def environment() -> dict[str, str]:
 def make_class(folder: Path, count: int) -> dict[str, str]:
     """`count` submissions in `folder`; returns what each one is (reference, variant or bug id)."""
     from autograder.catalogue.mutants import catalogue_path, load_mutants, materialise
-    from autograder.formulation import current
+    from autograder.course import current
 
     course = current()  # entries written for other formulations do not apply to this reference
     correct = [None, *(m for m in load_mutants(ROOT / "tests" / "corpus" / "correct_variants.toml") if m.admits(course))]
@@ -82,8 +82,8 @@ def make_all_parts_class(folder: Path, count: int) -> dict[str, str]:
     to one built on the spot, `demo.all_parts_material`): each does every part, the reference
     in every one but one, which has a bug from its catalogue (one in three: none)."""
     from autograder.catalogue.mutants import load_catalogue, materialise
+    from autograder.course import current
     from autograder.demo import all_parts_material
-    from autograder.formulation import current
 
     os.environ["AUTOGRADER_MATERIAL"] = str(all_parts_material(folder.parent / "material"))
     course = current()

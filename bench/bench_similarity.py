@@ -44,7 +44,7 @@ def make_class(folder: Path, count: int) -> None:
     import similarity_disguises as disguises
 
     from autograder.catalogue.mutants import apply_mutant, catalogue_path, load_mutants
-    from autograder.formulation import current
+    from autograder.course import current
     from autograder.parts import graded_files
     from autograder.paths import solutions_dir
 

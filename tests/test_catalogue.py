@@ -33,7 +33,7 @@ from autograder.catalogue import (
     materialise,
     rubric_properties,
 )
-from autograder.formulation import Formulation
+from autograder.course import Course
 from autograder.paths import solutions_dir
 
 GRADED_FILES = parts.graded_files()  # the linear classifiers' (the default course)
@@ -42,8 +42,8 @@ LINEAR = {f.id: f.file for f in parts.get("linear_classifiers").functions}
 VARIANTS_PATH = Path(__file__).resolve().parent / "corpus" / "correct_variants.toml"
 # The entries written for the default formulation, which this checkout's reference follows
 # (the others are applied and graded per formulation in test_formulations.py).
-MUTANTS = [m for m in load_catalogue() if m.admits(Formulation())]
-VARIANTS = [v for v in load_mutants(VARIANTS_PATH) if v.admits(Formulation())]
+MUTANTS = [m for m in load_catalogue() if m.admits(Course())]
+VARIANTS = [v for v in load_mutants(VARIANTS_PATH) if v.admits(Course())]
 VECTORIZED = ("svm_loss_vectorized", "softmax_loss_vectorized")
 RTOL, ATOL = 1e-6, 1e-10
 

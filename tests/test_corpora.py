@@ -7,14 +7,14 @@ import pytest
 
 from autograder.catalogue.audit import audit
 from autograder.catalogue.mutants import catalogue_path, load_mutants, materialise
-from autograder.formulation import Formulation
+from autograder.course import Course
 from autograder.grading import grade_submission
 
 # The entries written for the default formulation, which this checkout follows (the
 # others are graded per formulation in test_formulations.py).
-BUGS = [m for m in load_mutants(catalogue_path()) if m.admits(Formulation())]
+BUGS = [m for m in load_mutants(catalogue_path()) if m.admits(Course())]
 VARIANTS = [v for v in load_mutants(Path(__file__).with_name("corpus") / "correct_variants.toml")
-            if v.admits(Formulation())]
+            if v.admits(Course())]
 
 
 def test_the_corpora_are_large_and_cover_every_function():

@@ -22,7 +22,8 @@ from click.testing import CliRunner
 from autograder.catalogue.audit import audit
 from autograder.catalogue.mutants import apply_mutant, catalogue_path, load_mutants, materialise
 from autograder.cli import main
-from autograder.formulation import Formulation, use
+from autograder.course import Course, use
+from autograder.parts.linear_classifiers.formulation import Formulation
 from autograder.paths import assignment_dir, material_root, solutions_dir
 from autograder.release import public_check_files
 from autograder.release.course_solutions import render_text, rendered_source, solution_slots
@@ -57,14 +58,14 @@ def test_the_matrix_covers_each_loss_kind_scale_and_a_delta_other_than_1():
 # --------------------------------------------------------------------------- course.toml itself
 
 def test_the_default_course_file_states_the_defaults_and_renders_todays_files():
-    from autograder.formulation import load
+    from autograder.course import load
 
     assert (material_root() / "course.toml").is_file()
-    assert load() == Formulation()
+    assert load() == Course()
     for relative in solution_slots():
         text = (solutions_dir() / relative).read_text(encoding="utf-8")
-        assert render_text(text, relative, Formulation()) == text
-    for relative, data in public_check_files.render_all(Formulation()).items():
+        assert render_text(text, relative, Course()) == text
+    for relative, data in public_check_files.render_all(Course()).items():
         assert (assignment_dir() / relative).read_bytes() == data, relative
 
 
@@ -128,7 +129,7 @@ def test_a_solution_whose_generated_line_is_gone_is_refused_by_every_command(tmp
 
 def _module(relative: str, formulation: Formulation) -> dict:
     namespace: dict = {}
-    exec(compile(rendered_source(relative, formulation), relative, "exec"), namespace)  # noqa: S102
+    exec(compile(rendered_source(relative, formulation.course()), relative, "exec"), namespace)  # noqa: S102
     return namespace
 
 
@@ -156,20 +157,20 @@ def test_hand_edits_outside_the_generated_lines_survive_and_a_missing_line_is_na
     relative = "cs231n/classifiers/linear_svm.py"
     text = (solutions_dir() / relative).read_text(encoding="utf-8")
     edited = text.replace("    loss /= num_train\n", "    loss /= num_train  # the instructor's comment\n")
-    rendered = render_text(edited, relative, Formulation("squared_hinge", 2.0))
+    rendered = render_text(edited, relative, Formulation("squared_hinge", 2.0).course())
     assert "# the instructor's comment" in rendered and "correct_class_score + 2  # note delta = 2" in rendered
-    assert render_text(rendered, relative, Formulation()) == edited
+    assert render_text(rendered, relative, Course()) == edited
     with pytest.raises(SolutionLineError, match="svm_loss_naive margin"):
         render_text(text.replace("margin = scores[j] - correct_class_score + 1", "margin = 0"), relative,
-                    Formulation())
+                    Course())
 
 
 # --------------------------------------------------------------------------- the corpora per formulation
 
 @pytest.mark.parametrize("formulation", MATRIX, ids=_ids)
 def test_every_entry_applies_to_every_formulation_its_table_admits(formulation):
-    with use(formulation):
-        admitted = [m for m in BUGS + VARIANTS if m.admits(formulation)]
+    with use(formulation.course()):
+        admitted = [m for m in BUGS + VARIANTS if m.admits(formulation.course())]
         for mutant in admitted:
             apply_mutant(rendered_source(mutant.file), mutant)  # raises CatalogueError if not
     assert len([m for m in admitted if m.is_buggy]) >= 25
@@ -193,12 +194,12 @@ def _differs(formulation: Formulation, function: str) -> bool:
 
 def _matrix(entries):
     return [pytest.param(f, m, id=f"{f.key}-{m.id}") for f in OTHERS for m in entries
-            if m.admits(f) and _differs(f, m.function)]
+            if m.admits(f.course()) and _differs(f, m.function)]
 
 
 @pytest.mark.parametrize(("formulation", "mutant"), _matrix(BUGS))
 def test_every_bug_is_caught_and_diagnosed_in_every_formulation_it_applies_to(formulation, mutant):
-    with use(formulation):
+    with use(formulation.course()):
         (row,) = audit([mutant], catalogue=BUGS)
     assert row.applicable, row.not_applicable
     assert not row.survived, f"{mutant.id} passes {sorted(row.survived)} in {formulation.key}"
@@ -211,7 +212,7 @@ def test_every_bug_is_caught_and_diagnosed_in_every_formulation_it_applies_to(fo
 def test_every_correct_variant_scores_100_in_every_formulation_it_applies_to(formulation, variant, tmp_path):
     from autograder.grading import grade_submission
 
-    with use(formulation):
+    with use(formulation.course()):
         report = grade_submission(materialise(variant, tmp_path / variant.id), functions=(variant.function,))
     failed = {t.name: t.output for t in report.tests if t.status == "failed"}
     assert report.score == report.max_score, failed
@@ -307,17 +308,17 @@ def test_the_example_cache_and_the_examples_are_kept_per_formulation():
 
     keys = set()
     for formulation in MATRIX:
-        with use(formulation):
+        with use(formulation.course()):
             keys.add(example_cache.cache_key())
     assert len(keys) == len(MATRIX)
 
-    with use(Formulation("hinge", 2.0)):
+    with use(Formulation("hinge", 2.0).course()):
         for case in LargeMargins().generated_cases("svm_loss_naive"):
             scores = case["X"] @ case["W"]
             margins = scores - scores[np.arange(len(case["y"])), case["y"]][:, None] + 2.0
             margins[np.arange(len(case["y"])), case["y"]] = -1.0
             assert np.all(margins < 0)
-    with use(Formulation("hinge", 1.0, "l1")):
+    with use(Formulation("hinge", 1.0, "l1").course()):
         cases = Regularization().generated_cases("softmax_loss_naive")
         assert all(np.all(np.abs(case["W"]) > 1e-3) for case in cases)
 
@@ -339,7 +340,7 @@ def test_a_hint_names_the_formulation_a_student_followed(course, student, words)
         compute = "svm_loss_and_gradient" if kind == "svm" else "softmax_loss_and_gradient"
         loss, dW = getattr(student, compute)(W, X, y, reg)
         ref_loss, ref_dW = getattr(course, compute)(W, X, y, reg)
-        with use(course):
+        with use(course.course()):
             hint = conventions.other_formulation(kind, W, X, y, reg, loss, dW, ref_loss, ref_dW)
         if kind == "softmax" and (course.reg_kind, course.reg_scale) == (student.reg_kind, student.reg_scale):
             assert hint is None  # the same Softmax loss: nothing to recognise
@@ -358,7 +359,7 @@ def test_audit_course_option_grades_the_entries_of_that_formulation(tmp_path):
     squared = CliRunner().invoke(main, ["audit", "--course", str(course), *only])
     assert squared.exit_code == 0, squared.output
     assert "caught svm_vec_squared_hinge_gradient_of_plain_hinge" in squared.output
-    assert "squared_hinge-d1-l2-s1: 2 of 2 entries apply" in squared.output
+    assert "2 of 2 entries apply, 0 not applicable (course: svm.loss=squared_hinge)" in squared.output
 
 
 def test_the_gradescope_zip_carries_the_course_file():

@@ -1,7 +1,7 @@
 """The assignment notebooks and the data helper they use.
 
 - The notebooks on disk are exactly what `autograder.release_notebooks` renders from
-  their sources (`autograder/notebooks/*.pct.py`) for the course's formulation, and
+  their sources (`autograder/parts/<part>/notebooks/*.pct.py`) for the course's formulation, and
   a stale one is reported; a malformed source is an error naming the file and cell.
 - For every formulation the text states its loss, regularization, gradient and
   initial loss, and the scikit-learn comparison gets the matching penalty.
@@ -26,7 +26,7 @@ import numpy as np
 import pytest
 
 from autograder import release_notebooks
-from autograder.formulation import Formulation
+from autograder.parts.linear_classifiers.formulation import Formulation
 from autograder.paths import assignment_dir, solutions_dir
 
 NOTEBOOKS = release_notebooks.notebook_names()
@@ -73,7 +73,7 @@ def test_stale_notebooks_are_reported(tmp_path):
     (out / "softmax.ipynb").unlink()
     assert release_notebooks.stale_notebooks(out) == [edited, out / "softmax.ipynb"]
     # built for another course's formulation, both are stale for this one
-    release_notebooks.build_notebooks(out, Formulation("squared_hinge", 1.0, "l2", 1.0))
+    release_notebooks.build_notebooks(out, Formulation("squared_hinge", 1.0, "l2", 1.0).course())
     assert len(release_notebooks.stale_notebooks(out)) == 2
 
 
@@ -103,7 +103,7 @@ FORMULATION_TEXTS = {
 
 def _sources(form):
     return {
-        name: {c.id: c.source for c in release_notebooks.build_notebook(name, form).cells}
+        name: {c.id: c.source for c in release_notebooks.build_notebook(name, form.course()).cells}
         for name in NOTEBOOKS
     }
 
@@ -137,7 +137,7 @@ def test_the_notebooks_state_the_formulation(form):
         assert ("W = W + 0.001 * np.sign(W)" in cell) == l1
     assert ("kinks of its own, at every $w = 0$" in svm["svm-q1-answer"]) == l1
     for name in NOTEBOOKS:
-        text = nbformat.writes(release_notebooks.build_notebook(name, form))
+        text = nbformat.writes(release_notebooks.build_notebook(name, form.course()))
         assert "{{" not in text and "{%" not in text
 
 
@@ -168,9 +168,9 @@ def test_another_formulation_keeps_valid_nbgrader_notebooks(form):
     from nbgrader.preprocessors import ClearSolutions
 
     for name in NOTEBOOKS:
-        nb = release_notebooks.build_notebook(name, form)
+        nb = release_notebooks.build_notebook(name, form.course())
         MetadataValidator().validate_nb(nb)
-        default = release_notebooks.build_notebook(name, Formulation())
+        default = release_notebooks.build_notebook(name, Formulation().course())
         assert [c.id for c in nb.cells] == [c.id for c in default.cells]
         released, _ = ClearSolutions().preprocess(nb, {})
         assert all(release_notebooks.BEGIN_SOLUTION not in c.source for c in released.cells)
@@ -194,7 +194,7 @@ x = 1
 def _render(tmp_path, text):
     path = tmp_path / "mine.pct.py"
     path.write_text(text)
-    return release_notebooks.render_source(path, Formulation("hinge", 1.0, "l1", 0.5))
+    return release_notebooks.render_source(path, Formulation("hinge", 1.0, "l1", 0.5).course())
 
 
 def test_a_source_renders_its_cells(tmp_path):
@@ -323,7 +323,7 @@ def _execute(name, tmp_path, monkeypatch, formulation=None):
         shutil.copy(assignment_dir() / name, tmp_path / name)
     else:
         _formulation_losses(tmp_path / "cs231n" / "classifiers", formulation)
-        release_notebooks.build_notebooks(tmp_path, formulation)
+        release_notebooks.build_notebooks(tmp_path, formulation.course())
     nb = nbformat.read(tmp_path / name, as_version=4)
     client = nbclient.NotebookClient(
         nb,
@@ -342,7 +342,7 @@ def _formulation_losses(classifiers, form):
 
     for module in ("linear_svm", "softmax"):
         relative = f"cs231n/classifiers/{module}.py"
-        (classifiers / f"{module}.py").write_text(rendered_source(relative, form), encoding="utf-8")
+        (classifiers / f"{module}.py").write_text(rendered_source(relative, form.course()), encoding="utf-8")
 
 
 def _outputs(nb):

@@ -23,7 +23,7 @@ import pytest
 
 from autograder.catalogue.audit import audit
 from autograder.catalogue.mutants import materialise
-from autograder.formulation import parse, use
+from autograder.course import parse, use
 from autograder.parts.knn import cases as K
 from autograder.parts.knn import reference
 from autograder.parts.knn.syntax import SyntaxProblem, loops_of

@@ -10,7 +10,7 @@ import numpy as np
 import pytest
 import two_layer_net_inprocess as T
 
-from autograder.formulation import Formulation
+from autograder.course import Course
 from autograder.grading.failure import Failure
 from autograder.parts.two_layer_net import harness
 from autograder.release.public_check_files import render_all
@@ -252,7 +252,7 @@ def run_public_checks(tmp_path, stub: bool, reg_scale: float = 0.5):
 
     from autograder.release.course_solutions import rendered_source
 
-    course = Formulation(parts=("two_layer_net",), options=(("two_layer_net", "reg_scale", reg_scale),))
+    course = Course(parts=("two_layer_net",), settings=(("two_layer_net", "reg_scale", reg_scale),))
     fc_net = "cs231n/classifiers/fc_net.py"
     folder = T.materialise(tmp_path / "release", stub=stub,
                            edits=None if stub else {fc_net: rendered_source(fc_net, course)})

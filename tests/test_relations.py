@@ -6,11 +6,12 @@ import numpy as np
 import pytest
 
 from autograder.catalogue.mutants import Edit, Mutant, apply_mutant, load_catalogue, materialise
-from autograder.formulation import Formulation, current
+from autograder.course import Course, current
 from autograder.grading import diagnosis, grade_submission
 from autograder.grading.diagnosis import LINE_PREFIX
 from autograder.grading.hints import shared_formulas
 from autograder.parts.linear_classifiers import relations
+from autograder.parts.linear_classifiers.formulation import Formulation
 
 BUGS = {m.id: m for m in load_catalogue()}
 
@@ -101,7 +102,7 @@ def test_a_rule_names_the_mistake_of_a_submission_made_for_it(tmp_path, rule):
     report = grade_submission(_submission(tmp_path, rule, function, edits), functions=(function,))
     assert report.score < report.max_score
     assert _diagnosed(report, function) == (rule,)
-    sentence = next(r for r in relations.RULES if r.id == rule).sentence(relations.KIND_OF_FUNCTION[function], current())
+    sentence = next(r for r in relations.RULES if r.id == rule).sentence(relations.KIND_OF_FUNCTION[function], Formulation.of(current()))
     assert all(LINE_PREFIX + sentence in t.output for t in report.tests if t.diagnoses)
     for test in report.tests:  # one voice: no hint repeats what the diagnosis says
         lines = test.output.splitlines()
@@ -153,7 +154,7 @@ def test_the_reference_is_explained_by_no_relation():
 def test_two_explanations_say_nothing():
     """With N = 2 on every input a regularization halved and one divided by N are the same
     numbers: two explanations, so `diagnose` names neither."""
-    course = Formulation()
+    course = Course()
     rng = np.random.default_rng(1)
     cases = []
     for reg in (0.5, 1.5, 3.0):
@@ -167,7 +168,7 @@ def test_two_explanations_say_nothing():
 
 def test_a_part_that_is_zero_on_every_input_gets_no_factor():
     """reg = 0 everywhere: nothing can be said of the regularization, so its factors stay 1."""
-    course = Formulation()
+    course = Course()
     rng = np.random.default_rng(2)
     cases = []
     for n in (2, 3, 5):
@@ -182,16 +183,16 @@ def test_a_part_that_is_zero_on_every_input_gets_no_factor():
                       grad_reg=relations.ZERO),
 ])
 def test_nothing_computed_is_not_a_relation(factors):
-    assert relations.describe("svm_loss_vectorized", factors, Formulation()) is None
+    assert relations.describe("svm_loss_vectorized", factors, Course()) is None
 
 
 def test_sentences_follow_the_course_formulation():
     half = relations.describe("softmax_loss_vectorized", relations.Factors(loss_reg=relations.HALF,
-                                                                             grad_reg=relations.HALF), Formulation())
+                                                                             grad_reg=relations.HALF), Course())
     assert [d.id for d in half] == ["relation_reg_half_convention"]
     assert "0.5 * reg * sum(W**2)" in half[0].text and "2 * reg * W" in half[0].text
     l1 = relations.describe("softmax_loss_vectorized", relations.Factors(grad_reg=relations.HALF),
-                            Formulation(reg_kind="l1"))
+                            Formulation(reg_kind="l1").course())
     assert "0.5 * reg * sign(W)" in l1[0].text and "reg * sum(|W|)" in l1[0].text
 
 

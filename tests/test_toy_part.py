@@ -10,7 +10,7 @@ from pathlib import Path
 
 import pytest
 
-from autograder.formulation import CourseFileError, parse
+from autograder.course import CourseFileError, parse
 
 TOY_PARTS = Path(__file__).resolve().parent / "toy_parts"
 

@@ -83,11 +83,11 @@ def repeated_advice(output: str) -> set[str]:
 
 def applicability(mutant: Mutant) -> str:
     """'' when `mutant` applies to the course's formulation, else why not."""
-    from autograder.formulation import current
+    from autograder.course import current
 
     course = current()
     if not mutant.admits(course):
-        return f"written for other formulations than {course.key}"
+        return f"written for other formulations than the course's ({course.key})"
     return ""
 
 
@@ -143,11 +143,11 @@ def audit_command(catalogue: Path | None, part: str | None, only: tuple[str, ...
     from rich.progress import Progress
 
     from autograder import parts
-    from autograder.formulation import CourseFileError, current, load_file, use
+    from autograder.course import CourseFileError, current, load_file, use
 
     try:
-        formulation = load_file(course) if course else current()
-        chosen = [parts.get(part)] if part else [parts.get(name) for name in formulation.parts]
+        chosen_course = load_file(course) if course else current()
+        chosen = [parts.get(part)] if part else [parts.get(name) for name in chosen_course.parts]
     except (CourseFileError, parts.PartError) as exc:
         raise click.ClickException(str(exc)) from None
     paths = [catalogue] if catalogue else [p.folder / CATALOGUE_FILE for p in chosen
@@ -164,7 +164,7 @@ def audit_command(catalogue: Path | None, part: str | None, only: tuple[str, ...
             raise click.ClickException(f"{path}: no mutant with id {', '.join(sorted(unknown))}")
         mutants = [m for m in mutants if m.id in only]
     console = Console()
-    with use(formulation) if course else contextlib.nullcontext(), Progress(console=console, transient=True) as bar:
+    with use(chosen_course) if course else contextlib.nullcontext(), Progress(console=console, transient=True) as bar:
         task = bar.add_task("grading the catalogue", total=len(mutants))
         rows = audit(mutants, progress=lambda row: bar.advance(task), catalogue=everything)
     survivors = [row for row in rows if row.survived]
@@ -182,9 +182,9 @@ def audit_command(catalogue: Path | None, part: str | None, only: tuple[str, ...
         if row.repeated:
             detail += f" [red]SAYS IT TWICE[/red] (hint and diagnosis of {'; '.join(row.repeated)})"
         console.print(f"{mark} {row.mutant.id}: {row.score:g}/{row.max_score:g}{detail}")
-    console.print(f"{len(rows) - len(survivors)} of {len(rows)} bugs caught by the properties that name them "
-                  f"(formulation {formulation.key}: {len(rows)} of {len(rows) + len(skipped)} entries apply, "
-                  f"{len(skipped)} not applicable).")
+    console.print(f"{len(rows)} of {len(rows) + len(skipped)} entries apply, {len(skipped)} not applicable "
+                  f"(course: {chosen_course.key}).")
+    console.print(f"{len(rows) - len(survivors)} of {len(rows)} bugs caught by the properties that name them.")
     console.print(f"{len(rows) - len(misdiagnosed)} of {len(rows)} bugs diagnosed as themselves.")
     console.print(f"{len(rows) - len(repeating)} of {len(rows)} bugs whose feedback gives each piece of advice once.")
     if survivors or misdiagnosed or repeating:

@@ -48,9 +48,9 @@ Keys:
   indented to where the original definition stands (methods included).
 
 - ``formulations`` (optional, after ``caught_by``): the course formulations the entry
-  is written for, as a table of allowed values of the formulation's fields
-  (``autograder.formulation.Formulation``: a value or a list of values). Without it the entry holds for every
-  formulation. The audit reports an entry that the course's formulation does not
+  is written for, as a table of allowed values of the course options of the function's
+  part (the names of its part.toml's ``[options.<name>]``: a value or a list of values).
+  Without it the entry holds for every formulation. The audit reports an entry that the course's formulation does not
   admit, or whose edits do not apply to the course's rendered reference, as "not
   applicable" (and counts them); the test suite checks that every entry applies to
   every formulation its table admits.
@@ -115,13 +115,6 @@ CLASS_OF_FUNCTION: Mapping[str, str] = _Declared(lambda f: f.cls)
 _ID_PATTERN = re.compile(r"[a-z][a-z0-9_]*\Z")
 _MUTANT_KEYS = {"id", "function", "description", "diagnosis", "caught_by", "edit", "replace_function",
                 "formulations", "covers"}
-def _formulation_keys() -> dict[str, type]:
-    """The formulation's fields an entry's `formulations` table may name, with their types."""
-    from dataclasses import fields
-
-    from autograder.formulation import Formulation
-
-    return {f.name: type(f.default) for f in fields(Formulation) if isinstance(f.default, (str, float))}
 _EDIT_KEYS = {"find", "replace"}
 
 
@@ -151,9 +144,11 @@ class Mutant:
     formulations: tuple[tuple[str, tuple], ...] = ()
     covers: frozenset[str] = frozenset()
 
-    def admits(self, formulation) -> bool:
-        """Whether the entry is written for `formulation` (its `formulations` table allows it)."""
-        return all(getattr(formulation, key) in allowed for key, allowed in self.formulations)
+    def admits(self, course) -> bool:
+        """Whether the entry is written for `course` (its `formulations` table allows the course's
+        values of its part's options)."""
+        part = parts.function(self.function).part
+        return all(course.option(part, name) in allowed for name, allowed in self.formulations)
 
     @property
     def file(self) -> str:
@@ -294,7 +289,7 @@ def _parse_entry(path: Path, number: int, entry: object, properties: dict) -> Mu
         caught_by=tuple(caught_by),
         edits=tuple(edits),
         replace_function=replacement,
-        formulations=_parse_formulations(entry.get("formulations", {}), fail),
+        formulations=_parse_formulations(entry.get("formulations", {}), function, fail),
         diagnosis=diagnosis.strip(),
         covers=_parse_covers(entry.get("covers", []), bool(diagnosis.strip()), fail),
     )
@@ -316,25 +311,24 @@ def _parse_covers(value: object, diagnosed: bool, fail) -> frozenset[str]:
     return frozenset(value)
 
 
-def _parse_formulations(table: object, fail) -> tuple[tuple[str, tuple], ...]:
-    """The `formulations` table as ((key, allowed values), ...), checked."""
-    from autograder.formulation import Formulation
-
-    keys = _formulation_keys()
+def _parse_formulations(table: object, function: str, fail) -> tuple[tuple[str, tuple], ...]:
+    """The `formulations` table as ((option name, allowed values), ...), checked against the
+    options that the function's part declares."""
+    options = {option.name: option for option in parts.part_of(function).options}
     if not isinstance(table, dict):
-        raise fail(f"`formulations` must be a table of allowed values, e.g. {{{next(iter(keys))} = ...}}")
+        raise fail("`formulations` must be a table of allowed values of the part's course options"
+                   + (f", e.g. {{{next(iter(options))} = ...}}" if options else " (this part has none)"))
     out = []
-    for key, value in sorted(table.items()):
-        if key not in keys:
-            raise fail(f"`formulations` key {key!r} unknown; allowed: {', '.join(keys)}")
-        values = value if isinstance(value, list) else [value]
-        kind = keys[key]
-        for v in values:
-            ok = isinstance(v, str) if kind is str else isinstance(v, (int, float)) and not isinstance(v, bool)
-            choices = Formulation.CHOICES.get(key)
-            if not ok or (choices and v not in choices) or (kind is float and v <= 0):
-                raise fail(f"`formulations`: {key} = {v!r} is not a possible value")
-        out.append((key, tuple(kind(v) for v in values)))
+    for name, value in sorted(table.items()):
+        if name not in options:
+            raise fail(f"`formulations` key {name!r} unknown; allowed: {', '.join(options) or 'none'}")
+        allowed = []
+        for v in value if isinstance(value, list) else [value]:
+            try:
+                allowed.append(options[name].checked(v, f"`formulations`: {name}"))
+            except ValueError:
+                raise fail(f"`formulations`: {name} = {v!r} is not a possible value") from None
+        out.append((name, tuple(allowed)))
     return tuple(out)
 
 

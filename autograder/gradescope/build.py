@@ -12,7 +12,7 @@ from pathlib import Path
 
 import click
 
-from autograder.formulation import CourseFileError, course_file, load
+from autograder.course import CourseFileError, course_file, load
 from autograder.paths import MaterialNotFound, assignment_dir, solutions_dir
 
 PACKAGE_DIR = Path(__file__).resolve().parent.parent

@@ -40,7 +40,7 @@ from autograder.catalogue.mutants import (
     Mutant,
     apply_mutant,
 )
-from autograder.formulation import Formulation, current
+from autograder.course import Course, current
 from autograder.grading import replay
 from autograder.grading.properties.base import case_key, close
 from autograder.grading.reference import reference_importer
@@ -124,11 +124,11 @@ def _diagnosis_of(mutant: Mutant) -> Diagnosis:
 
 
 @functools.cache
-def _reference_source(relative: str, formulation: Formulation) -> str:
+def _reference_source(relative: str, course: Course) -> str:
     """The course's reference file as the grader renders it (course.toml), build or no build."""
     from autograder.release.course_solutions import rendered_source
 
-    return rendered_source(relative, formulation)
+    return rendered_source(relative, course)
 
 
 def _private_import(name, globals=None, locals=None, fromlist=(), level=0):
@@ -150,7 +150,7 @@ def _mutated(chosen: tuple[Mutant, ...]):
 
 
 @functools.cache
-def _mutated_for(chosen: tuple[Mutant, ...], formulation: Formulation):
+def _mutated_for(chosen: tuple[Mutant, ...], course: Course):
     """(module, source) of the reference file with the mutants `chosen` applied, or None.
 
     None when an edit does not apply to the current reference (another formulation's
@@ -158,7 +158,7 @@ def _mutated_for(chosen: tuple[Mutant, ...], formulation: Formulation):
     private name and never enters sys.modules.
     """
     ids = "+".join(m.id for m in chosen)
-    source = _reference_source(chosen[0].file, formulation)
+    source = _reference_source(chosen[0].file, course)
     try:
         for mutant in chosen:
             source = apply_mutant(source, mutant)
@@ -402,9 +402,9 @@ def _mutant_loops(chosen: tuple[Mutant, ...], function: str) -> str | None:
 
 
 @functools.cache
-def _mutant_loops_for(chosen: tuple[Mutant, ...], function: str, formulation: Formulation) -> str | None:
+def _mutant_loops_for(chosen: tuple[Mutant, ...], function: str, course: Course) -> str | None:
     """The loops of the mutants `chosen` of `function` (of the reference when none)."""
-    source = _mutated(chosen)[1] if chosen else _reference_source(FILE_OF_FUNCTION[function], formulation)
+    source = _mutated(chosen)[1] if chosen else _reference_source(FILE_OF_FUNCTION[function], course)
     return _structure(function)(source, function)
 
 
@@ -413,11 +413,11 @@ def _reference_loaded(relative: str):
 
 
 @functools.cache
-def _reference_loaded_for(relative: str, formulation: Formulation):
+def _reference_loaded_for(relative: str, course: Course):
     module = types.ModuleType(_PRIVATE_PREFIX + "reference_" + relative.rsplit("/", 1)[-1][:-3])
     module.__package__ = relative.removesuffix(".py").replace("/", ".").rpartition(".")[0]
     module.__dict__["__builtins__"] = _BUILTINS
-    exec(compile(_reference_source(relative, formulation), f"<reference {relative}>", "exec"), module.__dict__)  # noqa: S102
+    exec(compile(_reference_source(relative, course), f"<reference {relative}>", "exec"), module.__dict__)  # noqa: S102
     return module
 
 

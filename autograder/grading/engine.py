@@ -220,7 +220,7 @@ def warm_up() -> None:
     when a property fails) are read from the cache when one is first needed; they are
     drawn here only when the cache has none for this version, and kept with the examples.
     """
-    from autograder.formulation import current
+    from autograder.course import current
 
     course = current().key
     if course in _warm:
@@ -245,17 +245,14 @@ def warm_up() -> None:
 
 
 def fill_cache() -> None:
-    """Make now everything the cache folder keeps for the course: the examples and ladders, the
-    reference's answers at CS231n's dev-set size and that problem itself. For a machine image
+    """Make now everything the cache folder keeps for the course: the examples and ladders, and
+    what each property keeps (`Property.fill_cache`: reference answers, large problems). For a machine image
     built once and graded in many times (Gradescope's `setup.sh`), whose gradings would
     otherwise each make them again."""
-    from autograder.parts.linear_classifiers.cases import cs231n_dev_case, dev_problem
-
     warm_up()  # the examples, and the ladders when the cache has none
     for rubric in load_rubric():
         for prop in for_function(rubric.function).values():
-            prop.prepare(rubric.function)
-    dev_problem(cs231n_dev_case()["seed"])
+            prop.fill_cache(rubric.function)
 
 
 def _course_examples(ladders: bool) -> dict:

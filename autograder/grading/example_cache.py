@@ -33,7 +33,7 @@ def cache_key() -> str:
     """The properties' code, the libraries that draw and the course's formulation (whose
     examples differ: margins clear of its delta, W clear of 0 with L1); once per process,
     formulation and selection of parts."""
-    from autograder.formulation import current
+    from autograder.course import current
 
     course = (current().key, current().parts)
     if course not in _KEYS:

@@ -13,7 +13,7 @@ import importlib.util
 import types
 from pathlib import Path
 
-from autograder.formulation import Formulation, current
+from autograder.course import Course, current
 from autograder.paths import solutions_dir
 
 PACKAGE = "cs231n"
@@ -31,20 +31,20 @@ def solution_source(relative: str) -> str:
 
 
 @functools.cache
-def _source(relative: str, root: str, formulation: Formulation) -> str:
+def _source(relative: str, root: str, course: Course) -> str:
     from autograder.release.course_solutions import rendered_source
 
-    return rendered_source(relative, formulation, Path(root))
+    return rendered_source(relative, course, Path(root))
 
 
 @functools.cache
-def _module(relative: str, root: str, formulation: Formulation) -> types.ModuleType:
+def _module(relative: str, root: str, course: Course) -> types.ModuleType:
     dotted = relative.removesuffix(".py").replace("/", ".")
     module = types.ModuleType(f"_autograder_reference.{dotted}")
     module.__file__ = f"{root}/{relative}"
     module.__package__ = dotted.rpartition(".")[0]
-    module.__builtins__ = dict(vars(builtins), __import__=_importer(root, formulation))
-    exec(compile(_source(relative, root, formulation), module.__file__, "exec"), module.__dict__)  # noqa: S102
+    module.__builtins__ = dict(vars(builtins), __import__=_importer(root, course))
+    exec(compile(_source(relative, root, course), module.__file__, "exec"), module.__dict__)  # noqa: S102
     return module
 
 
@@ -55,7 +55,7 @@ def reference_importer():
 
 
 @functools.cache
-def _importer(root: str, formulation: Formulation):
+def _importer(root: str, course: Course):
     """`__import__` for reference modules: the assignment's package comes from the solutions."""
 
     def load(name, globals=None, locals=None, fromlist=(), level=0):
@@ -67,10 +67,10 @@ def _importer(root: str, formulation: Formulation):
         if not fromlist:
             raise ImportError(f"{name}: reference modules import names from their siblings, not packages")
         if (Path(root) / relative).is_file():
-            return _module(relative, root, formulation)
+            return _module(relative, root, course)
         package = types.ModuleType(name)  # `from cs231n.classifiers import x`: the modules asked for
         for item in fromlist:
-            setattr(package, item, _module(f"{name.replace('.', '/')}/{item}.py", root, formulation))
+            setattr(package, item, _module(f"{name.replace('.', '/')}/{item}.py", root, course))
         return package
 
     return load

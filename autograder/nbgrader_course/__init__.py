@@ -20,7 +20,7 @@ MULTI_PART_ASSIGNMENT = "assignment1"
 def assignment_name() -> str:
     """nbgrader's name for the course's assignment: its part's name when it grades one part
     (`linear_classifiers` for the default course), `assignment1` when it grades several."""
-    from autograder.formulation import current
+    from autograder.course import current
 
     chosen = current().parts
     return chosen[0] if len(chosen) == 1 else MULTI_PART_ASSIGNMENT

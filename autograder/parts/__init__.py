@@ -15,9 +15,11 @@ Which parts a course grades is `[assignment] parts` in course.toml (without the 
 
 from __future__ import annotations
 
+import dataclasses
 import functools
 import importlib
 import importlib.util
+import math
 import os
 import sys
 import tomllib
@@ -25,7 +27,7 @@ import types
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from autograder.formulation import DEFAULT_PARTS  # noqa: F401 - the selection without the key
+from autograder.course import DEFAULT_PARTS  # noqa: F401 - the selection without the key
 from autograder.paths import extra_parts_path
 
 BUILT_IN = Path(__file__).resolve().parent
@@ -63,13 +65,37 @@ class GradedFunction:
 
 @dataclass(frozen=True)
 class Option:
-    """A course.toml key of a part (`[<part>] <key>`): what it allows and its default."""
+    """A course.toml key of a part (`part.toml`, `[options.<name>]`): where it is, its default and
+    what it allows (one of a few words, or a positive number)."""
 
+    name: str
+    """How the part (and its catalogue's `formulations` tables) calls it."""
+    table: str
+    """Its table in course.toml (the part's own name unless the declaration says another)."""
     key: str
+    """Its key in that table (the option's name unless the declaration says another)."""
     default: object
     allowed: str
     """Said in the error for a wrong value: 'a positive number' or the choices."""
     choices: tuple = ()
+
+    @property
+    def where(self) -> str:
+        """`table.key`, as errors and cache keys name it."""
+        return f"{self.table}.{self.key}"
+
+    def checked(self, value, where: str | None = None):
+        """`value` as the option holds it (a word, or a float); ValueError saying what is wrong."""
+        where = where or self.where
+        if self.choices:
+            if not isinstance(value, str) or value not in self.choices:
+                raise ValueError(f"{where} = {value!r} is not allowed; it must be {self.allowed}")
+            return value
+        if isinstance(value, bool) or not isinstance(value, (int, float)):
+            raise ValueError(f"{where} must be {self.allowed}, not {type(value).__name__} {value!r}")
+        if not math.isfinite(value) or value <= 0:
+            raise ValueError(f"{where} = {value!r} is not allowed; it must be {self.allowed}")
+        return float(value)
 
 
 @dataclass(frozen=True)
@@ -154,7 +180,7 @@ def get(name: str) -> Part:
 
 def selected() -> tuple[Part, ...]:
     """The parts the course grades, in the order course.toml names them."""
-    from autograder.formulation import current
+    from autograder.course import current
 
     return tuple(get(name) for name in current().parts)
 
@@ -168,12 +194,12 @@ def graded_files(parts: tuple[Part, ...] | None = None) -> tuple[str, ...]:
     return tuple(relative for part in (selected() if parts is None else parts) for relative in part.graded_files)
 
 
-def files_of_other_parts(formulation=None) -> frozenset[str]:
+def files_of_other_parts(course=None) -> frozenset[str]:
     """The graded and provided files of the parts the course does not grade (and that none of
     its parts has): what its release leaves out."""
-    from autograder.formulation import current
+    from autograder.course import current
 
-    chosen = (formulation or current()).parts
+    chosen = (course or current()).parts
     own = {f for name in chosen for f in (*get(name).graded_files, *get(name).provided_files)}
     return frozenset(f for name in available() if name not in chosen
                      for f in (*get(name).graded_files, *get(name).provided_files)) - own
@@ -250,10 +276,19 @@ def _load(folder: str, mtime_ns: int) -> Part:
             fail(f"public_checks maps a graded file to its checks' file, not {relative!r} = {check!r}")
         public_checks[relative] = check
     options = []
-    for key, table in (data.get("options") or {}).items():
+    for option_name, table in (data.get("options") or {}).items():
         if not isinstance(table, dict) or "default" not in table or "allowed" not in table:
-            fail(f"options.{key} must be a table with 'default' and 'allowed'")
-        options.append(Option(key, table["default"], table["allowed"], tuple(table.get("choices", ()))))
+            fail(f"options.{option_name} must be a table with 'default' and 'allowed'")
+        unknown = set(table) - {"default", "allowed", "choices", "table", "key"}
+        if unknown:
+            fail(f"options.{option_name} has unknown keys {sorted(unknown)} (allowed, choices, default, key, table)")
+        option = Option(option_name, str(table.get("table", name)), str(table.get("key", option_name)),
+                        table["default"], table["allowed"], tuple(table.get("choices", ())))
+        try:
+            option = dataclasses.replace(option, default=option.checked(option.default, f"options.{option_name}.default"))
+        except ValueError as error:
+            fail(str(error))
+        options.append(option)
     demo = []
     for entry in data.get("demo", []):
         if not isinstance(entry, dict) or not {"student", "mutant", "what"} <= set(entry):

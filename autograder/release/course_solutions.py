@@ -20,7 +20,7 @@ from __future__ import annotations
 import re
 from pathlib import Path
 
-from autograder.formulation import Formulation, current
+from autograder.course import Course, current
 from autograder.paths import solutions_dir
 from autograder.release.slots import Slot
 
@@ -67,7 +67,7 @@ def _slot_span(slot: Slot, lines: list[str], path: str) -> tuple[int, int]:
     return start, end
 
 
-def render_text(text: str, relative: str, formulation: Formulation, path: str | None = None) -> str:
+def render_text(text: str, relative: str, course: Course, path: str | None = None) -> str:
     """`text` of the solution file `relative` with its generated lines written for `formulation`."""
     slots = solution_slots().get(relative)
     if not slots:
@@ -78,19 +78,19 @@ def render_text(text: str, relative: str, formulation: Formulation, path: str | 
         first = lines[start]
         indent = first[: len(first) - len(first.lstrip())]
         newline = "\r\n" if first.endswith("\r\n") else "\n"
-        lines[start:end] = [f"{indent}{line}{newline}" for line in slot.render(formulation)]
+        lines[start:end] = [f"{indent}{line}{newline}" for line in slot.render(course)]
     return "".join(lines)
 
 
-def rendered_source(relative: str, formulation: Formulation | None = None, root: Path | None = None) -> str:
+def rendered_source(relative: str, course: Course | None = None, root: Path | None = None) -> str:
     """The course's version of a solution file (relative to solutions/), in memory."""
     base = Path(root) if root is not None else solutions_dir()
     path = base / relative
     text = path.read_text(encoding="utf-8")
-    return render_text(text, relative, formulation or current(), str(path))
+    return render_text(text, relative, course or current(), str(path))
 
 
-def stale_solutions(source: Path, formulation: Formulation) -> dict[str, str]:
+def stale_solutions(source: Path, course: Course) -> dict[str, str]:
     """Solution files (relative to `source`, the solutions/cs231n folder's parent) whose generated
     lines disagree with `formulation`: relative path -> the text they must hold."""
     out = {}
@@ -99,7 +99,7 @@ def stale_solutions(source: Path, formulation: Formulation) -> dict[str, str]:
         if not path.is_file():
             continue
         text = path.read_text(encoding="utf-8")
-        rendered = render_text(text, relative, formulation, str(path))
+        rendered = render_text(text, relative, course, str(path))
         if rendered != text:
             out[relative] = rendered
     return out

@@ -3,7 +3,7 @@
 Each part keeps its public checks in its folder, `autograder/parts/<part>/public_checks/`:
 a plain file is released as it is; a `<name>.template` file (Python with `${name}`
 placeholders, `string.Template` syntax) is written as `<name>` with the values its part's
-`public_check_texts.CONTEXTS[<name>]` works out for the course's formulation, so that the
+`public_check_texts.CONTEXTS[<name>]` works out for the course (its course.toml settings), so that the
 hand computation a student reads stays true for their course. The checks every course
 has (`common_checks/`, such as the import check of the graded files) are written for the
 course's parts. Every other file of `assignment/tests/` is the instructor's and never
@@ -17,7 +17,7 @@ from pathlib import Path
 from string import Template
 
 from autograder import parts
-from autograder.formulation import Formulation
+from autograder.course import Course
 
 TEMPLATE_SUFFIX = ".template"
 COMMON = Path(__file__).resolve().with_name("common_checks")
@@ -33,22 +33,22 @@ def _listing(files: tuple[str, ...]) -> str:
     return names[0] if len(names) == 1 else ", ".join(names[:-1]) + " and " + names[-1]
 
 
-def common_context(f: Formulation) -> dict[str, str]:
+def common_context(course: Course) -> dict[str, str]:
     """The placeholders of the common checks: the course's graded files."""
-    files = parts.graded_files(tuple(parts.get(name) for name in f.parts))
+    files = parts.graded_files(tuple(parts.get(name) for name in course.parts))
     sentence = (f"The grader runs {_listing(files)} in a Python that has numpy and nothing else: "
                 "a file that")
     return {"graded_sentence": textwrap.fill(sentence, width=79),
             "graded_files": "GRADED_FILES = (\n" + "".join(f'    "{r}",\n' for r in files) + ")"}
 
 
-def render_all(f: Formulation) -> dict[str, bytes]:
+def render_all(course: Course) -> dict[str, bytes]:
     """Every public-check file of the course's parts: path relative to assignment/ -> content."""
     rendered: dict[str, bytes] = {}
     for path in sorted(COMMON.glob("*" + TEMPLATE_SUFFIX)):
-        text = Template(path.read_text(encoding="utf-8")).substitute(common_context(f))
+        text = Template(path.read_text(encoding="utf-8")).substitute(common_context(course))
         rendered[f"tests/{path.name.removesuffix(TEMPLATE_SUFFIX)}"] = text.encode("utf-8")
-    for name in f.parts:
+    for name in course.parts:
         part = parts.get(name)
         folder = part.folder / "public_checks"
         if not folder.is_dir():
@@ -58,7 +58,7 @@ def render_all(f: Formulation) -> dict[str, bytes]:
                 continue
             if path.name.endswith(TEMPLATE_SUFFIX):
                 released = path.name.removesuffix(TEMPLATE_SUFFIX)
-                context = part.module("public_check_texts").CONTEXTS[released](f)
+                context = part.module("public_check_texts").CONTEXTS[released](course)
                 text = Template(path.read_text(encoding="utf-8")).substitute(context)
                 rendered[f"tests/{released}"] = text.encode("utf-8")
             else:

@@ -164,7 +164,7 @@ def _release_files(root: Path) -> list[Path]:
     )
 
 
-def render_release(source: Path, formulation=None) -> dict[str, bytes]:
+def render_release(source: Path, course=None) -> dict[str, bytes]:
     """What `assignment/cs231n/` must hold: relative POSIX path -> content.
 
     `.py` files are stripped of their solution regions; other files are copied
@@ -178,7 +178,7 @@ def render_release(source: Path, formulation=None) -> dict[str, bytes]:
         raise MaterialNotFound(f"{source} does not exist: nothing to build the stubs from")
     from autograder.parts import files_of_other_parts
 
-    others = files_of_other_parts(formulation)
+    others = files_of_other_parts(course)
     rendered: dict[str, bytes] = {}
     for relative in _release_files(source):
         if f"{PACKAGE}/{relative.as_posix()}" in others:
@@ -187,10 +187,10 @@ def render_release(source: Path, formulation=None) -> dict[str, bytes]:
         data = path.read_bytes()
         if path.suffix == ".py":
             text = data.decode("utf-8")
-            if formulation is not None:
+            if course is not None:
                 from autograder.release.course_solutions import render_text
 
-                text = render_text(text, f"{PACKAGE}/{relative.as_posix()}", formulation, str(path))
+                text = render_text(text, f"{PACKAGE}/{relative.as_posix()}", course, str(path))
             data = strip_solutions(text, path).encode("utf-8")
         elif BEGIN_MARKER.encode() in data or END_MARKER.encode() in data:
             first = min(
@@ -229,9 +229,9 @@ class Comparison:
         return "\n".join(lines)
 
 
-def compare(source: Path, target: Path, formulation=None) -> Comparison:
+def compare(source: Path, target: Path, course=None) -> Comparison:
     """Compare `target` with the stubs generated from `source`, writing nothing."""
-    return _compare(render_release(source, formulation), target)
+    return _compare(render_release(source, course), target)
 
 
 def _compare(expected: dict[str, bytes], target: Path) -> Comparison:
@@ -247,13 +247,13 @@ def _compare(expected: dict[str, bytes], target: Path) -> Comparison:
     return result
 
 
-def build(source: Path, target: Path, formulation=None) -> Comparison:
+def build(source: Path, target: Path, course=None) -> Comparison:
     """Write the stubs of `source` into `target`; returns what had to change.
 
     Everything is rendered (and so validated) before anything is written: a
     marker error leaves `target` untouched.
     """
-    expected = render_release(source, formulation)
+    expected = render_release(source, course)
     result = _compare(expected, target)
     for name in result.stale:
         (target / name).unlink()
@@ -295,7 +295,7 @@ def build_command(check: bool) -> None:
     stubs in assignment/cs231n, the public checks of the loss functions in
     assignment/tests and the notebooks. Every other file is left alone.
     """
-    from autograder.formulation import CourseFileError
+    from autograder.course import CourseFileError
     from autograder.parts import PartError
     from autograder.release.course_build import build_release
     from autograder.release.course_solutions import SolutionLineError

@@ -106,6 +106,11 @@ class Property:
         """Grader-side work that no submission changes (e.g. reference answers), done while the
         child starts (see `engine.grade_submission`); the checks would do it otherwise."""
 
+    def fill_cache(self, function: str) -> None:
+        """Make now all that the property keeps in the cache folder (`engine.fill_cache`, for a
+        machine image graded in many times): by default what `prepare` makes."""
+        self.prepare(function)
+
     # --- evaluation ---
     def check(self, ctx, function: str, case) -> None:
         """Run one input against the child and judge it; raise Failure if it fails."""
@@ -351,7 +356,7 @@ def read_cached_ladders() -> frozenset:
     """Add the ladders of the example cache to EXAMPLES, once per process and formulation; the
     keys it held. Read when a ladder is first needed, not with the examples: most gradings
     need none, and the ladders are most of the cache."""
-    from autograder.formulation import current
+    from autograder.course import current
     from autograder.grading import example_cache
 
     course = current().key
@@ -367,18 +372,18 @@ def read_cached_ladders() -> frozenset:
 def _course_key(key: str) -> str:
     """`key` qualified by the course's formulation (the default course keeps the bare key):
     one formulation's examples are never served to another."""
-    from autograder.formulation import current
+    from autograder.course import current
 
-    formulation = current()
-    return key if formulation.is_default else f"{key}@{formulation.key}"
+    course = current()
+    return key if course.is_default else f"{key}@{course.key}"
 
 
 def is_course_key(key: str) -> bool:
     """Whether an EXAMPLES key (as `_course_key` made it) belongs to the course's formulation."""
-    from autograder.formulation import current
+    from autograder.course import current
 
-    formulation = current()
-    return "@" not in key if formulation.is_default else key.endswith(f"@{formulation.key}")
+    course = current()
+    return "@" not in key if course.is_default else key.endswith(f"@{course.key}")
 
 
 def _generated(prop: Property, key: str, strategy) -> tuple:

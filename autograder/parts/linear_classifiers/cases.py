@@ -10,8 +10,8 @@ import functools
 
 import numpy as np
 
-from autograder.formulation import Formulation, current
 from autograder.grading.lazy_hypothesis import arrays, assume, st
+from autograder.parts.linear_classifiers.formulation import Formulation, current
 from autograder.parts.linear_classifiers.shared import kept_dev_arrays
 from autograder.paths import cache_dir
 

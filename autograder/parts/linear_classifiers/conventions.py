@@ -12,9 +12,9 @@ from __future__ import annotations
 
 import numpy as np
 
-from autograder.formulation import Formulation, current
 from autograder.grading.hints import Hint, about
 from autograder.grading.properties.base import close
+from autograder.parts.linear_classifiers.formulation import Formulation, current
 
 
 def _answer(formulation: Formulation, kind: str, W, X, y, reg):

@@ -18,8 +18,8 @@ from pathlib import Path
 
 import numpy as np
 
-from autograder.formulation import current
 from autograder.parts.linear_classifiers import reference, shared
+from autograder.parts.linear_classifiers.formulation import current
 from autograder.paths import cache_dir
 from autograder.sandbox import wire
 

@@ -30,7 +30,8 @@ from dataclasses import dataclass, fields
 
 import numpy as np
 
-from autograder.formulation import Formulation
+from autograder.course import Course
+from autograder.parts.linear_classifiers.formulation import Formulation
 
 KIND_OF_FUNCTION = {
     "svm_loss_naive": "svm", "svm_loss_vectorized": "svm",
@@ -108,18 +109,19 @@ def correct_class_share(kind: str, course: Formulation, W, X, y) -> np.ndarray:
     return X.T @ coefficients / n
 
 
-def reference_parts(function: str, course: Formulation, request: dict) -> Parts:
+def reference_parts(function: str, course: Course, request: dict) -> Parts:
     """The reference's answer on `request` in parts, from the course's formulation."""
+    form = Formulation.of(course)
     kind = KIND_OF_FUNCTION[function]
-    compute = course.svm_loss_and_gradient if kind == "svm" else course.softmax_loss_and_gradient
+    compute = form.svm_loss_and_gradient if kind == "svm" else form.softmax_loss_and_gradient
     W, X, y, reg = request["W"], request["X"], request["y"], float(request["reg"])
     loss0, grad0 = compute(W, X, y, 0.0)
-    answer = {"ok": True, "loss": np.asarray(loss0 + reg * course.reg_term(W)),
-              "dW": grad0 + reg * course.reg_gradient(W)}
+    answer = {"ok": True, "loss": np.asarray(loss0 + reg * form.reg_term(W)),
+              "dW": grad0 + reg * form.reg_gradient(W)}
     if request.get("return_inputs"):
         answer["inputs"] = {"W": W, "X": X, "y": y}
-    return Parts(X.shape[0], float(loss0), reg * course.reg_term(W), grad0, reg * course.reg_gradient(W),
-                 correct_class_share(kind, course, W, X, y), answer)
+    return Parts(X.shape[0], float(loss0), reg * form.reg_term(W), grad0, reg * form.reg_gradient(W),
+                 correct_class_share(kind, form, W, X, y), answer)
 
 
 def run_parts(run: Callable[[dict], dict], request: dict) -> Parts | None:
@@ -360,8 +362,9 @@ class Described:
     covers: frozenset[str]
 
 
-def describe(function: str, factors: Factors, course: Formulation) -> list[Described] | None:
+def describe(function: str, factors: Factors, course: Course) -> list[Described] | None:
     """The sentences for `factors`, one per rule, or None when some part has no rule that fits."""
+    form = Formulation.of(course)
     kind = KIND_OF_FUNCTION[function]
     if all(getattr(factors, part) == ZERO for part in ("loss_data", "loss_reg", "grad_data", "grad_reg")):
         return None  # a loss of 0 and a dW of zeros: nothing is computed, no relation to name
@@ -369,7 +372,7 @@ def describe(function: str, factors: Factors, course: Formulation) -> list[Descr
     found = []
     for rule in RULES:
         if kind in rule.kinds and all(left.get(part) == value for part, value in rule.sets):
-            found.append(Described(rule.id, rule.sentence(kind, course), rule.covers))
+            found.append(Described(rule.id, rule.sentence(kind, form), rule.covers))
             for part, _ in rule.sets:
                 del left[part]
     return found if found and not left else None

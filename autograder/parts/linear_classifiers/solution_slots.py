@@ -4,7 +4,9 @@ docstring and TODO box sentences that describe them, for the course's formulatio
 
 from __future__ import annotations
 
-from autograder.formulation import Formulation
+import dataclasses
+
+from autograder.parts.linear_classifiers.formulation import Formulation
 from autograder.release.slots import Slot, comment_box, nobreak
 
 
@@ -80,9 +82,15 @@ _SOFTMAX_SLOTS = (
          lambda f: [f"dW = X.T.dot(dscores) / num_train + {f.reg_gradient_code}"]),
 )
 
+def _for_the_course(slots: tuple[Slot, ...]) -> tuple[Slot, ...]:
+    """The slots as the release calls them, with the course: each renders its formulation."""
+    return tuple(dataclasses.replace(slot, render=lambda course, render=slot.render: render(Formulation.of(course)))
+                 for slot in slots)
+
+
 SLOTS: dict[str, tuple[Slot, ...]] = {
-    "cs231n/classifiers/linear_svm.py": _SVM_SLOTS,
-    "cs231n/classifiers/softmax.py": _SOFTMAX_SLOTS,
+    "cs231n/classifiers/linear_svm.py": _for_the_course(_SVM_SLOTS),
+    "cs231n/classifiers/softmax.py": _for_the_course(_SOFTMAX_SLOTS),
 }
 """The generated lines of each solution file (paths relative to solutions/): every other
 line is the instructor's, and `autograder build` never touches it."""

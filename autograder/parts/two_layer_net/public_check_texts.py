@@ -8,7 +8,7 @@ numbers in the hand-worked example, and the sentences that explain them, follow 
 
 from __future__ import annotations
 
-from autograder.formulation import Formulation
+from autograder.course import Course
 from autograder.parts.two_layer_net.solution_slots import penalty_text, scale_of, times
 
 REG = 2.0
@@ -21,7 +21,7 @@ def num(value: float) -> str:
     return f"{round(float(value), 10) + 0.0:g}"
 
 
-def fc_net_context(f: Formulation) -> dict[str, str]:
+def fc_net_context(f: Course) -> dict[str, str]:
     scale = scale_of(f)
     growth = scale * REG * SQUARES
     factor = 2 * scale * REG

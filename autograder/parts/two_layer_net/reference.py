@@ -9,7 +9,7 @@ the properties and their hints follow one number.
 
 import numpy as np
 
-from autograder.formulation import current
+from autograder.course import current
 from autograder.grading.reference import solution_module
 
 LAYERS_FILE = "cs231n/layers.py"

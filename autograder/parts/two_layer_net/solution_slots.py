@@ -4,13 +4,13 @@ the course's `[two_layer_net] reg_scale` (0.5, CS231n's `0.5 * reg * sum(W**2)`,
 
 from __future__ import annotations
 
-from autograder.formulation import Formulation
+from autograder.course import Course
 from autograder.release.slots import Slot, comment_box, nobreak
 
 PART = "two_layer_net"
 
 
-def scale_of(f: Formulation) -> float:
+def scale_of(f: Course) -> float:
     return float(f.option(PART, "reg_scale"))
 
 
@@ -19,12 +19,12 @@ def times(factor: float, term: str) -> str:
     return term if factor == 1 else f"{factor:g} * {term}"
 
 
-def penalty_text(f: Formulation, reg: str = "reg") -> str:
+def penalty_text(f: Course, reg: str = "reg") -> str:
     """The regularization term of the net's loss, as the docstring and the TODO say it."""
     return times(scale_of(f), f"{reg} * (sum(W1**2) + sum(W2**2))")
 
 
-def _note(f: Formulation) -> list[str]:
+def _note(f: Course) -> list[str]:
     scale = scale_of(f)
     gradient = times(2 * scale, "reg * W")
     return comment_box(  # as wide as the box of fc_net.py's loss (76 columns)

@@ -7,12 +7,12 @@ and against the property itself. The SVM's inputs stay clear of the hinge kink.
 
 import numpy as np
 
-from autograder.formulation import current
 from autograder.grading.failure import Failure, show
 from autograder.grading.hints import Hint, about
 from autograder.grading.properties.base import PlannedProperty, close, worst_entry
 from autograder.parts.linear_classifiers import cases as C
 from autograder.parts.linear_classifiers import conventions, dev_reference
+from autograder.parts.linear_classifiers.formulation import current
 from autograder.parts.linear_classifiers.reference import kind_of, loss_function
 from autograder.parts.linear_classifiers.requests import of
 
@@ -140,6 +140,13 @@ class AgreesWithNaive(LossProperty):
     def prepare(self, function):
         for case in self.explicit_cases(function):
             dev_reference.answer(kind_of(function), case["seed"], case["reg"])
+
+    def fill_cache(self, function):
+        """The reference's answers, and the dev problem itself (kept in the cache folder: the
+        child reads it; the answers, once cached, no longer make it)."""
+        self.prepare(function)
+        for case in self.explicit_cases(function):
+            C.dev_problem(case["seed"])
 
     def check(self, ctx, function, case, ticket=None):
         self.judge(function, case, [of(ctx).call_stored(function, case, ticket)])
