@@ -11,15 +11,17 @@
 Named `nbgrader_course`, not `nbgrader`, so that it never shadows the nbgrader package.
 """
 
-ASSIGNMENT = "linear_classifiers"
-"""nbgrader's name for the assignment of the default course (the linear classifiers alone)."""
+from autograder.course import DEFAULT_PARTS
+
+ASSIGNMENT = DEFAULT_PARTS[0]
+"""nbgrader's name for the assignment of the default course (its one part's name)."""
 MULTI_PART_ASSIGNMENT = "assignment1"
 """nbgrader's name for the assignment of a course that grades several parts."""
 
 
 def assignment_name() -> str:
     """nbgrader's name for the course's assignment: its part's name when it grades one part
-    (`linear_classifiers` for the default course), `assignment1` when it grades several."""
+    (ASSIGNMENT for the default course), `assignment1` when it grades several."""
     from autograder.course import current
 
     chosen = current().parts
