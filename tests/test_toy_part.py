@@ -15,13 +15,13 @@ from autograder.course import CourseFileError, parse
 TOY_PARTS = Path(__file__).resolve().parent / "toy_parts"
 
 
-def _material(root: Path, parts: str) -> Path:
+def _material(root: Path, parts: str, settings: str = "") -> Path:
     (root / "solutions" / "cs231n").mkdir(parents=True)
     (root / "solutions" / "cs231n" / "__init__.py").write_text("")
     (root / "solutions" / "cs231n" / "doubling.py").write_text(
         "def double(x):\n    ### BEGIN SOLUTION\n    return 2 * x\n    ### END SOLUTION\n")
     (root / "assignment").mkdir()
-    (root / "course.toml").write_text(f"[assignment]\nparts = {parts}\n")
+    (root / "course.toml").write_text(f"[assignment]\nparts = {parts}\n{settings}")
     return root
 
 
@@ -76,3 +76,19 @@ def test_an_unknown_part_is_refused_naming_the_parts(tmp_path):
     done = subprocess.run([sys.executable, "-m", "autograder", "grade", str(tmp_path)], capture_output=True, text=True,
                           env=dict(os.environ, AUTOGRADER_MATERIAL=str(material)), timeout=120)
     assert done.returncode != 0 and "unknown part 'kmeans'" in done.stderr and "Traceback" not in done.stderr
+
+
+def test_a_course_key_of_the_part_is_read_checked_and_followed(tmp_path):
+    """`[doubling] factor`, declared by the toy part alone: course.toml sets it, the engine
+    checks it against the declaration and the part's properties follow it."""
+    material = _material(tmp_path / "material", '["doubling"]', "[doubling]\nfactor = 3\n")
+    results, printed = _grade(material, _submission(tmp_path / "triple", "    return 3 * x"), tmp_path)
+    assert results["score"] == 5 and "double: matches 3 * x" in printed
+    results, _ = _grade(material, _submission(tmp_path / "double", "    return 2 * x"), tmp_path)
+    assert results["score"] == 0 and "must return 3 * x" in results["tests"][0]["output"]
+    wrong = _material(tmp_path / "wrong", '["doubling"]', "[doubling]\nfactor = -1\n")
+    done = subprocess.run([sys.executable, "-m", "autograder", "grade", str(tmp_path / "triple")],
+                          capture_output=True, text=True, timeout=120,
+                          env=dict(os.environ, AUTOGRADER_MATERIAL=str(wrong), AUTOGRADER_PARTS_PATH=str(TOY_PARTS)))
+    assert done.returncode != 0 and "Traceback" not in done.stderr
+    assert "doubling.factor = -1 is not allowed; it must be a positive number" in done.stderr

@@ -1,9 +1,15 @@
-"""The toy part's two properties: matches 2 * x, and leaves x as it was."""
+"""The toy part's two properties: matches factor * x (the course's `[doubling] factor`, 2 by
+default), and leaves x as it was."""
 
 import numpy as np
 
+from autograder.course import current
 from autograder.grading.failure import Failure
 from autograder.grading.properties.base import Property, close
+
+
+def factor() -> float:
+    return current().option("doubling", "factor")
 
 
 class DoublingProperty(Property):
@@ -22,11 +28,15 @@ class DoublingProperty(Property):
 
 class MatchesReference(DoublingProperty):
     id = "matches_reference"
-    title = "matches 2 * x"
+
+    @property
+    def title(self):
+        return f"matches {factor():g} * x"
 
     def judge(self, function, case, answer):
-        if not close(answer["y"], 2 * case["x"]):
-            raise Failure(f"{function} must return 2 * x.", expected=2 * case["x"], actual=answer["y"])
+        if not close(answer["y"], factor() * case["x"]):
+            raise Failure(f"{function} must return {factor():g} * x.", expected=factor() * case["x"],
+                          actual=answer["y"])
 
 
 class InputUnchanged(DoublingProperty):
