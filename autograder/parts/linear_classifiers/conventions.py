@@ -3,7 +3,7 @@
 Students follow the handout they were given, and handouts differ: the squared hinge
 or the plain one, another margin delta, `0.5 * reg * sum(W**2)` or `reg * sum(W**2)`,
 L1 or L2. When an answer is wrong, the hidden properties ask here whether it is the
-right answer of a neighbouring formulation (computed with `autograder.formulation`'s
+right answer of a neighbouring formulation (computed with `formulation.py`'s
 math, never with copies of it), so that the hint names the difference in the
 course's words. This is the only place that knows which mistakes are conventions.
 """
