@@ -18,9 +18,10 @@ from autograder.grading.properties.base import PlannedProperty, Property, close
 from autograder.grading.properties.syntax import tampers_with_tracing
 from autograder.parts.knn import cases as K
 from autograder.parts.knn import reference
-from autograder.parts.knn.harness import CS231N_SIZE
+from autograder.parts.knn.harness import CS231N_SIZE, keep_cs231n_problem
 from autograder.parts.knn.hints import distance_hint, label_hint
 from autograder.parts.knn.syntax import SyntaxProblem, loops_of
+from autograder.paths import cache_dir
 
 TWO, ONE, NONE = "compute_distances_two_loops", "compute_distances_one_loop", "compute_distances_no_loops"
 DISTANCES = (TWO, ONE, NONE)
@@ -263,6 +264,11 @@ class Speed(Property):
     functions = (NONE,)
     shrinkable = False
     size = "{num_test} test and {num_train} training images of {dim} pixels".format(**CS231N_SIZE)
+
+    def prepare(self, function):
+        """Keep the CS231n-size images in the cache folder (once per machine): the zygotes map
+        them from there instead of every child making them (`harness.keep_cs231n_problem`)."""
+        keep_cs231n_problem(str(cache_dir()))
 
     def run(self, ctx, function, begun=None):
         tampering = tampers_with_tracing(ctx.source(function))
