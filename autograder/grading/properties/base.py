@@ -308,10 +308,15 @@ class _BudgetSpent(BaseException):
 
 
 def _fresh(case):
-    """A copy of a hand-picked input whose arrays are its own (a dict's values, or the array)."""
+    """A copy of a hand-picked input whose arrays are its own (a dict's values, or the array);
+    read-only arrays (which no caller can change) are shared."""
     if isinstance(case, dict):
-        return {name: value.copy() if isinstance(value, np.ndarray) else value for name, value in case.items()}
-    return case.copy() if isinstance(case, np.ndarray) else case
+        return {name: _own(value) for name, value in case.items()}
+    return _own(case)
+
+
+def _own(value):
+    return value.copy() if isinstance(value, np.ndarray) and value.flags.writeable else value
 
 
 def case_key(case) -> bytes:

@@ -96,9 +96,9 @@ def shifted_cases() -> list[dict]:
 
 def scale_problem() -> dict:
     """CIFAR-sized images (3072 pixels each), few enough that the two-loop version is quick: the
-    ones the child makes itself for a call naming `harness.SCALE_PROBLEM`."""
+    ones the child makes itself for a call naming `harness.SCALE_PROBLEM` (read-only)."""
     X, X_train = scale_images()
-    return {"X": X.copy(), "X_train": X_train.copy()}
+    return {"X": X, "X_train": X_train}
 
 
 # ---- predict_labels ----
