@@ -3,6 +3,7 @@
 import re
 from pathlib import Path
 
+import numpy as np
 import pytest
 from conftest import REFERENCE_FILES, replace_function, submission_with
 
@@ -389,3 +390,24 @@ def test_drawn_examples_do_not_depend_on_the_modules_loaded(tmp_path, monkeypatc
     importlib.import_module("constants_module")
     after = [case_key(case) for case in _draw(prop, "svm", prop.strategy("svm_loss_naive"), 30)]
     assert before == after
+
+
+def test_hand_picked_inputs_are_made_once_and_each_caller_gets_its_own_arrays():
+    from autograder.grading.properties.base import Property
+
+    made = []
+
+    class Counting(Property):
+        id = "counting"
+
+        def explicit_cases(self, function):
+            made.append(function)
+            return [{"x": np.array([1.0, 2.0]), "k": 3}]
+
+    prop = Counting()
+    first = prop.hand_picked("f")
+    first[0]["x"][0] = 99.0
+    second = prop.hand_picked("f")
+    assert made == ["f"]
+    assert second[0]["x"].tolist() == [1.0, 2.0] and second[0]["k"] == 3
+    assert prop.fast_pass_cases("f")[0]["x"].tolist() == [1.0, 2.0]

@@ -199,6 +199,42 @@ def test_the_harness_reports_changed_inputs_and_grades_the_vote_without_the_dist
     assert vote["ok"] and vote["y"].tolist() == [5.0] and vote["unchanged"]
 
 
+def test_the_cifar_sized_images_are_made_by_the_child_as_the_grader_makes_them():
+    """A call naming the problem gets the same images (and answer) as one carrying them, and
+    the student's changes to them stay in that call."""
+    from autograder.parts.knn import harness
+
+    case = K.scale_problem()
+    named = {"problem": harness.SCALE_PROBLEM}
+    changing = reference_source().replace("differences = self.X_train - X[i]",
+                                          "X[i] *= 2\n            differences = self.X_train - X[i]")
+    (sent,) = _call(reference_source(), "compute_distances_one_loop", [{"X": case["X"], "X_train": case["X_train"]}])
+    (made,) = _call(reference_source(), "compute_distances_one_loop", [named])
+    np.testing.assert_array_equal(made["dists"], sent["dists"])
+    np.testing.assert_array_equal(made["dists"], reference.distances(case["X"], case["X_train"]))
+    (changed,) = _call(changing, "compute_distances_one_loop", [named])
+    assert not changed["unchanged"]
+    (again,) = _call(reference_source(), "compute_distances_one_loop", [named])
+    np.testing.assert_array_equal(again["dists"], sent["dists"])
+
+
+def test_the_kept_cs231n_size_images_are_the_ones_a_child_makes(tmp_path):
+    from autograder.parts.knn import harness
+
+    harness.keep_cs231n_problem(str(tmp_path))
+    (kept,) = tmp_path.glob("knn-cs231n-images-*.npy")
+    assert kept == Path(harness.kept_problem_file(str(tmp_path)))
+    X_train, X = harness._mapped_problem(str(kept))
+    made_train, made = harness._make_cs231n_problem()
+    np.testing.assert_array_equal(X_train, made_train)
+    np.testing.assert_array_equal(X, made)
+    assert type(X_train) is np.ndarray and X_train.flags.writeable  # copy on write: a student's change stays theirs
+    X_train[0, 0] = -1.0
+    assert harness._mapped_problem(str(kept))[0][0, 0] == made_train[0, 0]
+    kept.write_bytes(b"not an array")
+    assert harness._mapped_problem(str(kept)) is None  # a broken file: every child makes them again
+
+
 # ---------------------------------------------------------------- the record of real files
 
 def test_the_record_of_real_files_adds_up():

@@ -15,7 +15,7 @@ for _variable in ("OPENBLAS_NUM_THREADS", "MKL_NUM_THREADS", "OMP_NUM_THREADS"):
 
 from autograder.grading.engine import grade_submission, warm_up  # noqa: E402
 from autograder.report.results import to_results  # noqa: E402
-from autograder.sandbox.process import release_standby  # noqa: E402
+from autograder.sandbox.process import Limits, release_standby, start_zygote_in_background  # noqa: E402
 
 _finaliser_registered = False
 
@@ -35,8 +35,10 @@ def _register_finaliser() -> None:
 
 
 def init_worker() -> None:
-    """Draw (or load) the properties' examples once, before the first submission."""
+    """Draw (or load) the properties' examples once, before the first submission, while this
+    worker's zygote and first child start (they would otherwise start at its first grading)."""
     _register_finaliser()
+    start_zygote_in_background(standby=Limits())
     warm_up()
 
 

@@ -89,7 +89,7 @@ class FunctionGrading:
         if missing:
             raise KeyError(f"rubric.toml names properties of {self.function} that do not exist: {sorted(missing)}")
         self.gate = self.properties[rubric.gate]
-        self.gate_cases = self.gate.explicit_cases(self.function)[:3]
+        self.gate_cases = self.gate.hand_picked(self.function)[:3]
         self.problem = session.problem_with(self.function)
         self.gate_begun = None
         self.begun: dict[str, object] = {}

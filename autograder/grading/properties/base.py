@@ -18,6 +18,7 @@ fast pass alone. Either way the result depends only on the submission (DESIGN
 principle 4).
 """
 
+import math
 import threading
 import zlib
 
@@ -126,9 +127,22 @@ class Property:
                 return case, failure
         return None
 
+    def hand_picked(self, function: str) -> list:
+        """`explicit_cases(function)`, made once per process and formulation (they are the same
+        for every submission, and some take milliseconds to make: CIFAR-sized images, seeded
+        draws), each caller getting its own copy of every array, as a fresh making gives."""
+        from autograder.formulation import current
+
+        key = (self, function, current().key)
+        with HYPOTHESIS_LOCK:
+            made = HAND_PICKED.get(key)
+            if made is None:
+                made = HAND_PICKED[key] = tuple(self.explicit_cases(function))
+        return [_fresh(case) for case in made]
+
     def fast_pass_cases(self, function: str) -> list:
         """The inputs that decide whether the property passes: the explicit ones, then the examples."""
-        return list(self.explicit_cases(function)) + list(self.generated_cases(function))
+        return self.hand_picked(function) + list(self.generated_cases(function))
 
     def begin(self, ctx, function: str, cases: list | None = None):
         """Send the requests of `evaluate(ctx, function, cases)` (by default the fast pass's)
@@ -298,6 +312,18 @@ class _BudgetSpent(BaseException):
         self.failure = failure
 
 
+def _fresh(case):
+    """A copy of a hand-picked input whose arrays are its own (a dict's values, or the array);
+    read-only arrays (which no caller can change) are shared."""
+    if isinstance(case, dict):
+        return {name: _own(value) for name, value in case.items()}
+    return _own(case)
+
+
+def _own(value):
+    return value.copy() if isinstance(value, np.ndarray) and value.flags.writeable else value
+
+
 def case_key(case) -> bytes:
     """A byte string identifying an input (arrays by dtype, shape and content)."""
     parts = []
@@ -329,6 +355,8 @@ def simplicity(case: dict) -> tuple[int, float]:
 
 
 EXAMPLES: dict[tuple[str, str], tuple] = {}
+HAND_PICKED: dict[tuple, tuple] = {}
+"""(property, function, formulation key) -> its explicit cases, as made the first time."""
 LADDER_DRAWS = 60
 """Inputs drawn from a property's small strategy for its ladder (duplicates dropped)."""
 
@@ -407,6 +435,10 @@ def _ladder(prop: Property, key: str, strategy) -> tuple:
 
 # ---- numeric helpers shared by the property families ----
 
+_NUMBERS = (float, int, np.float64)
+"""Types `close` compares as plain numbers: the same test, without making arrays of them."""
+
+
 def close(actual, expected, rtol: float = 1e-5, atol: float = 1e-7) -> bool:
     """Relative comparison, with an absolute floor scaled to the expected magnitude.
 
@@ -414,6 +446,11 @@ def close(actual, expected, rtol: float = 1e-5, atol: float = 1e-7) -> bool:
     max(1, max |expected|); finite values (nearly all of them) take a path several times
     faster than np.allclose, which matters at a thousand comparisons per submission.
     """
+    if type(actual) in _NUMBERS and type(expected) in _NUMBERS:  # two numbers (a loss): no arrays
+        magnitude = abs(float(expected))
+        scale = max(1.0, magnitude)
+        if math.isfinite(actual) and math.isfinite(scale):
+            return abs(float(actual) - float(expected)) <= atol * scale + rtol * magnitude
     actual = np.asarray(actual, dtype=float)
     expected = np.asarray(expected, dtype=float)
     if actual.shape != expected.shape:

@@ -8,6 +8,7 @@ that could hide either; `tampers_with_tracing` finds what could fool a count of 
 """
 
 import ast
+import functools
 
 LOOP_NODES = {
     ast.For: "a for loop",
@@ -60,10 +61,17 @@ def _naive_aliases(tree: ast.Module) -> dict[str, str]:
     return aliases
 
 
+@functools.lru_cache(maxsize=64)
+def parsed(source: str) -> ast.Module:
+    """The syntax tree of `source`, parsed once (several checks of one submission walk the
+    same file; SyntaxError as `ast.parse` raises it). Callers walk it and never change it."""
+    return ast.parse(source)
+
+
 def find_loop(source: str, function: str) -> str | None:
     """Why `function` in `source` is not loop-free, or None when it is."""
     try:
-        tree = ast.parse(source)
+        tree = parsed(source)
     except SyntaxError as exc:
         return f"the file could not be parsed (line {exc.lineno}: {exc.msg})"
     defs = {node.name: node for node in tree.body if isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef))}
@@ -113,7 +121,7 @@ def tampers_with_tracing(source: str) -> str | None:
     tracing hooks anywhere (a name, an attribute or a string) is not counted.
     """
     try:
-        tree = ast.parse(source)
+        tree = parsed(source)
     except SyntaxError:
         return None  # reported by 'no Python loops'
     for node in ast.walk(tree):

@@ -12,8 +12,19 @@ Ops (registered as "knn.<name>"):
 - run_stored: one run at CS231n's size (5000 x 3072 training images, 500 test images),
   or (`matrix_product`) the product every loop-free version needs; the grader times it.
 - prepare: makes those images ahead, so their making is never timed.
+
+The CS231n-size images (130 MB of float64) are kept in a file of the grader's cache folder
+(`keep_cs231n_problem`, called by the grader when it grades this part). The zygote maps that
+file before it forks (`prepare`), copy on write: every child then reads the same pages of
+the page cache instead of drawing and writing 130 MB of fresh memory of its own, and a
+student's code that writes to the images changes its own copy only. Without the file (the
+first grading of this part on a machine) each child makes them, as `op_prepare` says.
 """
 
+import functools
+import hashlib
+import os
+import tempfile
 
 import numpy as np
 
@@ -43,8 +54,38 @@ def _classifier(box, req, X_train, y_train):
     return model
 
 
+SCALE_PROBLEM = "cifar_sized"
+"""A call's `problem`: CIFAR-sized images that the child makes itself (`scale_images`), not
+sent with the request: the three distance versions are each called on them (16 MB of
+arrays a submission no longer writes to the pipe, reads and copies)."""
+_SCALE_IMAGES: list = []
+
+
+def scale_images() -> tuple:
+    """(X, X_train): 20 test and 200 training images of 3072 whole pixel values 0..255 (the
+    first three test images copy training images 5, 0 and 199), few enough that the two-loop
+    version is quick. Made once per process; the grader's reference reads the same ones."""
+    if not _SCALE_IMAGES:
+        rng = np.random.RandomState(231)
+        X_train = rng.randint(0, 256, size=(200, CS231N_SIZE["dim"])).astype(np.float64)
+        X = rng.randint(0, 256, size=(20, CS231N_SIZE["dim"])).astype(np.float64)
+        X[:3] = X_train[[5, 0, 199]]
+        X.flags.writeable = X_train.flags.writeable = False
+        _SCALE_IMAGES.append((X, X_train))
+    return _SCALE_IMAGES[0]
+
+
+def _images(call: dict) -> tuple:
+    """(X_train, X) of a distance call, as arrays of this call's own."""
+    if call.get("problem") == SCALE_PROBLEM:
+        X, X_train = scale_images()
+    else:
+        X, X_train = call["X"], call["X_train"]
+    return np.array(X_train, dtype=np.float64), np.array(X, dtype=np.float64)
+
+
 def _distances(box, req: dict, call: dict) -> dict:
-    X_train, X = np.array(call["X_train"], dtype=np.float64), np.array(call["X"], dtype=np.float64)
+    X_train, X = _images(call)
     y_train = np.zeros(X_train.shape[0], dtype=np.int64)
     kept_train, kept_test = X_train.copy(), X.copy()
     try:
@@ -106,16 +147,70 @@ def op_steps(req: dict, box) -> dict:
 
 
 _CS231N_PROBLEM: list = []
-"""The CS231n-size images, once made: (X_train, X)."""
+"""The CS231n-size images, once made or mapped: (X_train, X)."""
+
+
+def _make_cs231n_problem() -> tuple:
+    rng = np.random.RandomState(231)
+    return (pixels(rng, CS231N_SIZE["num_train"], CS231N_SIZE["dim"]),
+            pixels(rng, CS231N_SIZE["num_test"], CS231N_SIZE["dim"]))
 
 
 def _cs231n_problem() -> tuple:
-    """The CS231n-size images, made once per child (about 130 MB)."""
+    """The CS231n-size images: those the zygote mapped, else made once per child (about 130 MB)."""
     if not _CS231N_PROBLEM:
-        rng = np.random.RandomState(231)
-        _CS231N_PROBLEM.append((pixels(rng, CS231N_SIZE["num_train"], CS231N_SIZE["dim"]),
-                                pixels(rng, CS231N_SIZE["num_test"], CS231N_SIZE["dim"])))
+        _CS231N_PROBLEM.append(_make_cs231n_problem())
     return _CS231N_PROBLEM[0]
+
+
+@functools.cache
+def _maker_digest() -> str:
+    with open(__file__, "rb") as source:
+        return hashlib.sha256(source.read() + np.__version__.encode()).hexdigest()[:16]
+
+
+def kept_problem_file(folder: str) -> str:
+    """The file of `folder` that keeps the CS231n-size images; its name holds a digest of this
+    module and numpy's version (what makes them), so a changed maker never reads old images."""
+    return os.path.join(folder, f"knn-cs231n-images-{_maker_digest()}.npy")
+
+
+def _rows() -> int:
+    return CS231N_SIZE["num_train"] + CS231N_SIZE["num_test"]
+
+
+def _mapped_problem(path: str) -> tuple | None:
+    """The kept images mapped copy on write ((X_train, X), plain arrays), or None when the file
+    is missing or holds something else."""
+    try:
+        flat = np.load(path, mmap_mode="c", allow_pickle=False)
+    except (OSError, ValueError):
+        return None
+    if flat.shape != (_rows(), CS231N_SIZE["dim"]) or flat.dtype != np.float64:
+        return None
+    images = flat.view(np.ndarray)
+    return images[: CS231N_SIZE["num_train"]], images[CS231N_SIZE["num_train"] :]
+
+
+def keep_cs231n_problem(folder: str) -> None:
+    """Write the CS231n-size images to `folder` once (atomically), for the zygotes to map; a
+    folder that cannot be written only means that every child makes them."""
+    path = kept_problem_file(folder)
+    if os.path.exists(path):
+        return
+    X_train, X = _make_cs231n_problem()
+    try:
+        os.makedirs(folder, exist_ok=True)
+        fd, temporary = tempfile.mkstemp(dir=folder, suffix=".npy.tmp")
+        try:
+            with os.fdopen(fd, "wb") as out:
+                np.save(out, np.concatenate([X_train, X]))
+            os.replace(temporary, path)
+        finally:
+            if os.path.exists(temporary):
+                os.unlink(temporary)
+    except OSError:
+        pass
 
 
 def op_run_stored(req: dict, box) -> dict:
@@ -139,6 +234,16 @@ def op_prepare(req: dict, box) -> dict:
     """Make the CS231n-size images ahead of timing (so their making is never timed)."""
     _cs231n_problem()
     return {"ok": True}
+
+
+def prepare(folder, box) -> None:
+    """In the zygote: make the CIFAR-sized images, and map the kept CS231n-size ones when the
+    grader has kept them."""
+    scale_images()
+    if folder and not _CS231N_PROBLEM:
+        mapped = _mapped_problem(kept_problem_file(folder))
+        if mapped is not None:
+            _CS231N_PROBLEM.append(mapped)
 
 
 OPS = {"call": op_call, "steps": op_steps, "run_stored": op_run_stored, "prepare": op_prepare}

@@ -8,6 +8,7 @@ the reference (`reference.py`) and against the property itself. Every property b
 `matches_reference` is gated on it (rubric.toml), so the untouched stubs score 0.
 """
 
+import functools
 import time
 
 import numpy as np
@@ -18,9 +19,10 @@ from autograder.grading.properties.base import PlannedProperty, Property, close
 from autograder.grading.properties.syntax import tampers_with_tracing
 from autograder.parts.knn import cases as K
 from autograder.parts.knn import reference
-from autograder.parts.knn.harness import CS231N_SIZE
+from autograder.parts.knn.harness import CS231N_SIZE, SCALE_PROBLEM, keep_cs231n_problem
 from autograder.parts.knn.hints import distance_hint, label_hint
 from autograder.parts.knn.syntax import SyntaxProblem, loops_of
+from autograder.paths import cache_dir
 
 TWO, ONE, NONE = "compute_distances_two_loops", "compute_distances_one_loop", "compute_distances_no_loops"
 DISTANCES = (TWO, ONE, NONE)
@@ -48,8 +50,8 @@ def dists_of(outcome: dict, function: str, case: dict) -> np.ndarray:
     return dists
 
 
-def compare_distances(function: str, X, X_train, dists, what: str = "") -> None:
-    expected = reference.distances(X, X_train)
+def compare_distances(function: str, X, X_train, dists, what: str = "", expected=None) -> None:
+    expected = reference.distances(X, X_train) if expected is None else expected
     if not close(dists, expected, rtol=RTOL, atol=ATOL):
         raise Failure(f"The distances differ from the L2 distances{what}.", expected=expected, actual=dists,
                       hint=distance_hint(X, X_train, dists, expected))
@@ -102,8 +104,18 @@ class AgreesAtScale(DistanceProperty):
         return [K.scale_problem()]
 
     def prepare(self, function):
-        for case in self.explicit_cases(function):
-            reference.distances(case["X"], case["X_train"])
+        self.expected()
+
+    @staticmethod
+    @functools.cache
+    def expected():
+        """The reference's distances between the CIFAR-sized images (found once per process, not
+        looked up by the images' 5 MB of bytes at every judgement)."""
+        case = K.scale_problem()
+        return reference.distances(case["X"], case["X_train"])
+
+    def plan(self, function, case):
+        return [{"problem": SCALE_PROBLEM}]  # the child makes these images itself
 
     def describe(self, function, case):
         return {"X": f"{case['X'].shape[0]} images of 3072 whole pixel values 0..255 (3 copy training images)",
@@ -113,7 +125,7 @@ class AgreesAtScale(DistanceProperty):
         (outcome,) = outcomes
         dists = dists_of(outcome, function, case)
         compare_distances(function, case["X"], case["X_train"], dists,
-                          " that every version must compute on CIFAR-sized images (D = 3072)")
+                          " that every version must compute on CIFAR-sized images (D = 3072)", self.expected())
 
 
 class Metric(DistanceProperty):
@@ -263,6 +275,11 @@ class Speed(Property):
     functions = (NONE,)
     shrinkable = False
     size = "{num_test} test and {num_train} training images of {dim} pixels".format(**CS231N_SIZE)
+
+    def prepare(self, function):
+        """Keep the CS231n-size images in the cache folder (once per machine): the zygotes map
+        them from there instead of every child making them (`harness.keep_cs231n_problem`)."""
+        keep_cs231n_problem(str(cache_dir()))
 
     def run(self, ctx, function, begun=None):
         tampering = tampers_with_tracing(ctx.source(function))

@@ -6,6 +6,7 @@ reference's distances again, through a (num_test, num_train, D) temporary)."""
 
 import ast
 
+from autograder.grading.properties.syntax import parsed
 from autograder.parts.knn.syntax import SyntaxProblem, loops_of
 
 FUNCTIONS = frozenset({"compute_distances_one_loop", "compute_distances_no_loops"})
@@ -41,7 +42,7 @@ def _expanded(node: ast.AST) -> bool:
 
 def _broadcast_difference(source: str, function: str) -> bool:
     """Whether the method subtracts two arrays each given a new axis (both sets of images)."""
-    for node in ast.walk(ast.parse(source)):
+    for node in ast.walk(parsed(source)):
         if isinstance(node, ast.ClassDef) and node.name == "KNearestNeighbor":
             for method in node.body:
                 if isinstance(method, ast.FunctionDef) and method.name == function:

@@ -16,6 +16,7 @@ from autograder.grading.properties.syntax import (
     DYNAMIC_CALLS,
     LOOP_NODES,
     LOOPING_CALLS,
+    parsed,
 )
 
 
@@ -73,7 +74,7 @@ def _callee(node: ast.Call, methods: dict, functions: dict) -> tuple[str, ast.AS
 def loops_of(source: str, cls: str, method: str) -> list[Loop]:
     """Every loop that running `cls.method` reaches in `source`, in the order found."""
     try:
-        tree = ast.parse(source)
+        tree = parsed(source)
     except SyntaxError as exc:
         raise SyntaxProblem(f"the file could not be parsed (line {exc.lineno}: {exc.msg})") from exc
     methods, functions = _definitions(tree, cls)

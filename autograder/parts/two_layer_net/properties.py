@@ -7,6 +7,8 @@ or against the student's own answers. Inputs come from `cases`: ReLU inputs clea
 moderate score gaps.
 """
 
+import functools
+
 import numpy as np
 
 from autograder.grading.failure import Failure, show
@@ -44,7 +46,7 @@ def array_of(outcome: dict, key: str, shape, what: str, hint: str | None = None,
     if row_ok and len(shape) == 1 and value.shape == (1, shape[0]):
         value = value.reshape(shape)
     if value.shape != tuple(shape):
-        raise Failure(f"{what} must have shape {tuple(shape)}, but it has shape {value.shape}.", hint=hint)
+        raise Failure(f"{what} must have shape {tuple(shape)}, but it has shape {value.shape}.", hint=_made(hint))
     if not np.all(np.isfinite(value)):
         raise Failure(f"{what} contains inf or nan.", actual=value,
                       hint=about("an overflow in np.exp (subtract each row's maximum first) gives inf or nan.",
@@ -64,8 +66,16 @@ def loss_value(outcome: dict, what: str = "the loss") -> float:
     return value
 
 
-def compare(actual, expected, sentence: str, hint: str | None = None, **tolerance) -> None:
+def _made(hint):
+    """A hint given as a function (made only when a check fails: most pass) or as it is."""
+    return hint() if callable(hint) else hint
+
+
+def compare(actual, expected, sentence: str, hint=None, **tolerance) -> None:
+    """Fail with `sentence` unless `actual` is close to `expected`; `hint`: a text, or a function
+    making it (called only on failure)."""
     if not close(actual, expected, **tolerance):
+        hint = _made(hint)
         if hint is None:
             hint = "it is all zeros: is its TODO block still empty?" if not np.any(actual) else \
                 worst_entry(actual, expected) + "."
@@ -179,12 +189,12 @@ class LayerMatches(PartProperty):
         expected = reference.call(function, case)
         if function in (AFFINE_FORWARD, RELU_FORWARD):
             out = array_of(outcome, "out", expected["out"].shape, "out")
-            hint = affine_forward_hint(case, out) if function == AFFINE_FORWARD else None
+            hint = (lambda: affine_forward_hint(case, out)) if function == AFFINE_FORWARD else None
             compare(out, expected["out"], f"The output of {function} differs from the correct value.", hint)
         elif function == AFFINE_BACKWARD:
             for key, of in (("dx", "x"), ("dw", "w"), ("db", "b")):
                 value = np.asarray(outcome[key], float)
-                hint = affine_backward_hints(case, key, value)
+                hint = functools.partial(affine_backward_hints, case, key, value)
                 value = array_of(outcome, key, case[of].shape, key, hint, row_ok=key == "db")
                 compare(value, expected[key], f"{key} differs from the correct gradient.", hint)
         elif function == RELU_BACKWARD:
@@ -193,8 +203,9 @@ class LayerMatches(PartProperty):
         else:
             loss = loss_value(outcome)
             dx = array_of(outcome, "dx", case["x"].shape, "dx")
-            compare(loss, expected["loss"], "The loss differs from the correct value.", loss_hint(function, case, loss, dx))
-            compare(dx, expected["dx"], "dx differs from the correct gradient.", loss_hint(function, case, loss, dx))
+            hint = functools.partial(loss_hint, function, case, loss, dx)
+            compare(loss, expected["loss"], "The loss differs from the correct value.", hint)
+            compare(dx, expected["dx"], "dx differs from the correct gradient.", hint)
 
 
 def judge_relu_backward(case, dx) -> None:
@@ -234,11 +245,11 @@ class FlattensInputs(PartProperty):
         if function == AFFINE_FORWARD:
             out = array_of(outcome, "out", expected["out"].shape, "out", hint=flatten)
             compare(out, expected["out"], f"With x of shape {x.shape} the output differs from the correct value.",
-                    hint=affine_forward_hint(case, out) or flatten)
+                    hint=lambda: affine_forward_hint(case, out) or flatten)
             return
         for key, of in (("dx", "x"), ("dw", "w"), ("db", "b")):
             value = np.asarray(outcome[key], float)
-            hint = affine_backward_hints(case, key, value)
+            hint = functools.partial(affine_backward_hints, case, key, value)
             value = array_of(outcome, key, case[of].shape, key, hint, row_ok=key == "db")
             compare(value, expected[key], f"With x of shape {x.shape}, {key} differs from the correct gradient.", hint)
 
@@ -306,8 +317,8 @@ class BackwardNumericalGradient(PartProperty):
             value = array_of(outcome, key, numeric.shape, key, row_ok=key == "db")
             compare(value, numeric, f"{key} is not the numerical gradient (centered differences, h = {STEP:g}) "
                     "of sum(forward(...) * dout).", rtol=1e-4, atol=1e-6,
-                    hint=(relu_backward_hint(case, value) if function == RELU_BACKWARD
-                          else affine_backward_hints(case, key, value)))
+                    hint=(functools.partial(relu_backward_hint, case, value) if function == RELU_BACKWARD
+                          else functools.partial(affine_backward_hints, case, key, value)))
 
 
 def _numerical(f, x) -> np.ndarray:
