@@ -131,7 +131,7 @@ class Property:
         """`explicit_cases(function)`, made once per process and formulation (they are the same
         for every submission, and some take milliseconds to make: CIFAR-sized images, seeded
         draws), each caller getting its own copy of every array, as a fresh making gives."""
-        from autograder.formulation import current
+        from autograder.course import current
 
         key = (self, function, current().key)
         with HYPOTHESIS_LOCK:
