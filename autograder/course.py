@@ -62,9 +62,6 @@ class Course:
         kept = [s for s in self.settings if not (s[0] == part and s[1] in values)]
         return Course(self.parts, tuple(kept) + tuple((part, name, value) for name, value in values.items()))
 
-    def with_parts(self, parts: tuple[str, ...]) -> Course:
-        return Course(tuple(parts), self.settings)
-
     # ------------------------------------------------------------- identity
     @property
     def is_default(self) -> bool:
