@@ -70,6 +70,19 @@ def test_mistakes_in_two_functions_each_get_their_own_diagnosis(tmp_path, first,
     assert recognised(report, b.function) == (second,)
 
 
+def test_a_course_of_other_parts_graded_first_does_not_hide_this_courses_catalogue(tmp_path):
+    """The catalogue matched is the one of the parts the course grades now, even when the same
+    process first diagnosed a course of other parts (`audit --course`, a test module)."""
+    from autograder.course import parse, use
+
+    with use(parse('[assignment]\nparts = ["knn"]\n')):
+        knn_only = {m.id for m in diagnosis._catalogue()}
+    assert knn_only and not knn_only & set(BUGS)
+    bug = BUGS["svm_naive_no_delta"]
+    report = grade_submission(with_mutants(tmp_path, "after", bug), functions=(bug.function,))
+    assert recognised(report, bug.function) == (bug.id,)
+
+
 @pytest.mark.parametrize("first, second", [
     ("svm_naive_reg_grad_no_factor_2", "svm_naive_loss_not_averaged"),
     ("svm_vec_no_reg_in_loss", "svm_vec_gradient_not_averaged"),

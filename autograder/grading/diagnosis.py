@@ -93,14 +93,17 @@ _in_use: list[tuple[Mutant, ...]] = []
 
 
 @functools.cache
-def _bundled() -> tuple[Mutant, ...]:
+def _bundled(selection: tuple[str, ...]) -> tuple[Mutant, ...]:
+    """The catalogues of the parts `selection` names (the course's parts), read once per
+    selection: a process that grades another course too (`audit --course`, a test) never
+    matches a mistake against the catalogue of the selection it graded first."""
     from autograder.catalogue.mutants import load_catalogue
 
     return tuple(load_catalogue())
 
 
 def _catalogue() -> tuple[Mutant, ...]:
-    return _in_use[-1] if _in_use else _bundled()
+    return _in_use[-1] if _in_use else _bundled(current().parts)
 
 
 @contextlib.contextmanager
@@ -545,7 +548,7 @@ def describe(diagnosis_id: str) -> str:
     """What a diagnosis id stands for, for instructors (the catalogue's description)."""
     if diagnosis_id in CRASHES:
         return CRASHES[diagnosis_id]
-    found = next((m for m in _bundled() if m.id == diagnosis_id), None)
+    found = next((m for m in _bundled(current().parts) if m.id == diagnosis_id), None)
     if found:
         return found.description
     for name in parts.available():  # a relation's id: its part's relations module describes it
